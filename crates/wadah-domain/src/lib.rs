@@ -9,6 +9,7 @@
 pub mod access;
 pub mod agency;
 pub mod application;
+pub mod audit;
 pub mod change;
 pub mod code;
 pub mod credential;

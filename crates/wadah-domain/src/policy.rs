@@ -83,6 +83,18 @@ impl Principal {
             Some(a) => self.can_write_agency(a),
         }
     }
+
+    /// See the accounts of users of `agency` (`None`: platform-wide users): their managers, and
+    /// auditors and evaluators within their scope. Everyone may see their own account.
+    pub fn can_read_users_of(&self, agency: Option<&Code>) -> bool {
+        let reader = matches!(self.role, Role::Auditor | Role::Evaluator);
+        self.can_manage_users_of(agency)
+            || (reader
+                && match agency {
+                    None => self.agency_scope() == AgencyScope::All,
+                    Some(a) => self.can_read_agency(a),
+                })
+    }
 }
 
 #[cfg(test)]
@@ -125,5 +137,21 @@ mod tests {
         assert!(!dev.can_write_agency(&bpsdm));
         let boss = who(Role::PlatformAdmin, None, None);
         assert!(boss.can_write_agency(&bpsdm) && boss.can_manage_platform());
+    }
+
+    #[test]
+    fn user_accounts_are_seen_by_their_managers_and_by_readers_in_scope() {
+        let bpsdm = Code::parse("bpsdm").unwrap();
+        let dinsos = Code::parse("dinsos").unwrap();
+        let admin = who(Role::AgencyAdmin, Some("bpsdm"), None);
+        assert!(admin.can_read_users_of(Some(&bpsdm)));
+        assert!(!admin.can_read_users_of(Some(&dinsos)) && !admin.can_read_users_of(None));
+        let dev = who(Role::Developer, Some("bpsdm"), Some("simpeg"));
+        assert!(!dev.can_read_users_of(Some(&bpsdm)));
+        let auditor = who(Role::Auditor, None, None);
+        assert!(auditor.can_read_users_of(Some(&dinsos)) && auditor.can_read_users_of(None));
+        let local_auditor = who(Role::Auditor, Some("bpsdm"), None);
+        assert!(local_auditor.can_read_users_of(Some(&bpsdm)));
+        assert!(!local_auditor.can_read_users_of(Some(&dinsos)) && !local_auditor.can_read_users_of(None));
     }
 }

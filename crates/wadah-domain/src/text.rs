@@ -89,12 +89,15 @@ bounded_text!(
     Line, field = "value", min = 0, max = 300, multiline = false
 );
 
+// Written out rather than derived in the macro: `Name` must have no (empty) default.
+#[allow(clippy::derivable_impls)]
 impl Default for Description {
     fn default() -> Self {
         Self(String::new())
     }
 }
 
+#[allow(clippy::derivable_impls)]
 impl Default for Line {
     fn default() -> Self {
         Self(String::new())

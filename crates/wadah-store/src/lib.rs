@@ -11,6 +11,7 @@ pub mod conformance;
 mod error;
 mod filters;
 mod page;
+pub mod search;
 mod traits;
 
 pub use error::StoreError;

@@ -13,7 +13,10 @@ pub struct PageRequest {
     pub limit: u32,
     /// The `next` of the previous page (a sort key; the web layer makes it opaque).
     pub after: Option<String>,
-    /// Case-insensitive search in codes and names.
+    /// Search in codes and names. For the registry (governments, agencies, applications,
+    /// services, public services) every word of `q` must be a prefix of a word of the object's
+    /// code or name, ignoring case and accents: see [`crate::search`] for the exact rules.
+    /// Users are still searched by substring ([`PageRequest::like_pattern`]).
     pub q: Option<String>,
 }
 
@@ -28,6 +31,19 @@ impl PageRequest {
     /// The limit clamped to 1..=MAX, so an engine never reads an unbounded page.
     pub fn clamped_limit(&self) -> u32 {
         self.limit.clamp(1, MAX_PAGE_SIZE)
+    }
+
+    /// The words of `q` ([`crate::search::query_words`]): `None` without a search, an empty
+    /// list when `q` has no letters or digits (nothing matches).
+    ///
+    /// # Errors
+    /// [`crate::StoreError::InvalidState`] when `q` has more than
+    /// [`crate::search::MAX_QUERY_WORDS`] words.
+    pub fn search_words(&self) -> crate::StoreResult<Option<Vec<String>>> {
+        match self.q.as_deref() {
+            Some(q) => crate::search::query_words(q),
+            None => Ok(None),
+        }
     }
 
     /// The `q` as a lower-case LIKE pattern with `%`, `_` and `\` escaped (escape char `\`).

@@ -190,6 +190,9 @@ pub trait AccessStore: Send + Sync {
         change: &Change,
     ) -> StoreResult<Credential>;
     async fn revoke_credential(&self, id: &str, change: &Change) -> StoreResult<Credential>;
+    /// The credential whose *current* secret has this digest, usable or not (callers check
+    /// `Credential::is_usable`); `None` once the secret was rotated away or never existed.
+    async fn credential_by_digest(&self, digest: &SecretDigest) -> StoreResult<Option<Credential>>;
 
     async fn get_right(&self, id: &str) -> StoreResult<AccessRight>;
     async fn list_rights(&self, filter: &AccessFilter, page: &PageRequest) -> StoreResult<Page<AccessRight>>;
@@ -271,13 +274,42 @@ pub trait StoreHealth: Send + Sync {
     fn engine(&self) -> &'static str;
 }
 
+/// A credential as the gateway needs it: with the digest of its current secret.
+#[derive(Debug, Clone)]
+pub struct GatewayCredential {
+    pub credential: Credential,
+    pub digest: SecretDigest,
+}
+
+/// Everything the gateway's snapshot is built from, read at one registry version.
+#[derive(Debug, Clone)]
+pub struct GatewayView {
+    /// The registry version every part of the view belongs to.
+    pub version: i64,
+    /// Every service, ordered by `agency/application/service`.
+    pub services: Vec<Service>,
+    /// Every credential, usable or not (revoked and expired ones included; the gateway
+    /// decides), ordered by id.
+    pub credentials: Vec<GatewayCredential>,
+    /// Every access right, ordered by id.
+    pub rights: Vec<AccessRight>,
+}
+
+/// What the gateway reads: the whole routing and access picture in one consistent snapshot.
+/// It is the only role that hands out secret digests, so only the gateway should hold it.
+#[async_trait]
+pub trait GatewayFeed: Send + Sync {
+    /// Services, credentials (with digests) and rights as of one registry version.
+    async fn gateway_view(&self) -> StoreResult<GatewayView>;
+}
+
 /// Everything an engine provides.
 pub trait Store:
-    RegistryRead + RegistryWrite + AccessStore + IdentityStore + ChangeLogRead + StoreHealth
+    RegistryRead + RegistryWrite + AccessStore + IdentityStore + ChangeLogRead + StoreHealth + GatewayFeed
 {
 }
 
 impl<T> Store for T where
-    T: RegistryRead + RegistryWrite + AccessStore + IdentityStore + ChangeLogRead + StoreHealth
+    T: RegistryRead + RegistryWrite + AccessStore + IdentityStore + ChangeLogRead + StoreHealth + GatewayFeed
 {
 }

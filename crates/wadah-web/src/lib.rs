@@ -1,1 +1,84 @@
-//! placeholder
+//! Wadah's web listener: the admin REST API (`/api/v1/…`, with its OpenAPI 3.1 document), and
+//! the operations endpoints `/healthz`, `/readyz` and `/metrics`.
+//!
+//! The crate holds routes, extractors and response shapes, nothing else: who may do what is
+//! asked of `wadah_domain::policy`, rules live on the domain types, and storage goes through the
+//! `wadah_store` traits. [`router`] is a pure function of an [`AppState`], so tests drive it
+//! without a process.
+//!
+//! # Layout
+//! - [`codes`]: the published error-code table; `error`: the one error type and its problem
+//!   document.
+//! - `extract`: authentication ([`extract::Caller`]), strict JSON, query, path and `If-Match`.
+//! - `api`: one module per resource; `pagination`: lists and cursors.
+//! - [`openapi()`]: the generated document; `ops`: health, readiness and metrics.
+
+pub mod api;
+pub mod codes;
+mod config;
+pub mod error;
+pub mod extract;
+mod openapi;
+mod ops;
+mod pagination;
+pub mod password;
+mod response;
+mod state;
+pub mod telemetry;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, Response, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+
+pub use config::WebConfig;
+pub use openapi::{openapi, openapi_json};
+pub use state::AppState;
+
+use crate::codes::ErrorCode;
+use crate::error::ApiError;
+
+/// Everything the web listener serves.
+pub fn router(state: AppState) -> Router {
+    let max_body = state.config().max_body_bytes;
+    let document = openapi_json();
+    Router::new()
+        .merge(api::routes())
+        .merge(ops::routes())
+        .route(
+            "/api/v1/openapi.json",
+            get(move || async move {
+                (
+                    [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+                    document,
+                )
+            }),
+        )
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(ops::track))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+async fn not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError::new(ErrorCode::NotFound, format!("no route {}", uri.path()))
+}
+
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
+    ApiError::new(
+        ErrorCode::MethodNotAllowed,
+        format!("{method} is not allowed on {}", uri.path()),
+    )
+}
+
+fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
+    ApiError::internal("a handler panicked").into_response()
+}

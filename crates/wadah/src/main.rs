@@ -1,1 +1,24 @@
-fn main() {}
+//! The `wadah` binary: parses the command line and hands over to the command. Everything else
+//! lives in the library crates; this file stays short (CONVENTIONS 1).
+
+use std::process::ExitCode;
+
+mod cli;
+mod commands;
+mod config;
+mod demo;
+mod runtime;
+mod serve;
+mod store;
+
+fn main() -> ExitCode {
+    let args = <cli::Cli as clap::Parser>::parse();
+    match commands::run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // One clear line naming what is wrong; causes joined, no backtrace (DESIGN.md §3).
+            eprintln!("wadah: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! What the gateway is told at start: where to listen, where its evidence log lives and how
+//! durable it is, and the size limits every request meets. The binary builds it from the
+//! validated configuration file; tests build it with [`GatewayConfig::new`].
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// When an admission record counts as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AuditDurability {
+    /// The request is forwarded only after its admission record is on disk (fdatasync; many
+    /// requests share one sync). The default: evidence before access (DESIGN.md §4).
+    #[default]
+    Strict,
+    /// The request is forwarded once its record is queued; a crash can lose the last few
+    /// records. For deployments that accept that window for lower latency.
+    Async,
+}
+
+impl AuditDurability {
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "strict" => Some(Self::Strict),
+            "async" => Some(Self::Async),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GatewayConfig {
+    /// The gateway listener (port 0 picks a free port).
+    pub listen: SocketAddr,
+    /// The evidence log's directory (`DATA_DIR/audit`).
+    pub audit_dir: PathBuf,
+    pub durability: AuditDurability,
+    /// This node's name in its records.
+    pub node_id: String,
+    /// A segment file is closed and a new one started past this size.
+    pub segment_bytes: u64,
+    /// The largest request body forwarded (413 beyond).
+    pub max_body_bytes: u64,
+    /// Bodies of known length up to this size are read before forwarding so the admission
+    /// record can hold their digest; larger or chunked bodies are streamed and digested on
+    /// the way (the digest goes into the outcome record).
+    pub digest_body_bytes: u64,
+    /// The most request headers accepted (431 beyond).
+    pub max_headers: usize,
+    /// The most bytes of request headers accepted, names and values together (431 beyond).
+    pub max_header_bytes: usize,
+    /// How long a client may take to send its request head (slow-client protection).
+    pub header_read_timeout: Duration,
+    /// How often the registry version is polled; a change is live within about this long.
+    pub refresh_interval: Duration,
+    /// Rejections before admission are counted per window of this length, one record each.
+    pub rejection_window: Duration,
+}
+
+impl GatewayConfig {
+    /// The defaults, listening on `listen` and logging under `data_dir/audit`.
+    pub fn new(listen: SocketAddr, data_dir: &Path) -> Self {
+        Self {
+            listen,
+            audit_dir: data_dir.join("audit"),
+            durability: AuditDurability::Strict,
+            node_id: default_node_id(),
+            segment_bytes: 64 * 1024 * 1024,
+            max_body_bytes: 10 * 1024 * 1024,
+            digest_body_bytes: 64 * 1024,
+            max_headers: 100,
+            max_header_bytes: 32 * 1024,
+            header_read_timeout: Duration::from_secs(10),
+            refresh_interval: Duration::from_millis(200),
+            rejection_window: Duration::from_secs(60),
+        }
+    }
+}
+
+/// The host name (Linux), else `wadah`: a node id that differs between machines by default.
+pub fn default_node_id() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty() && s.len() <= 64)
+        .unwrap_or_else(|| "wadah".to_owned())
+}

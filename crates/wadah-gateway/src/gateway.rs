@@ -1,0 +1,209 @@
+//! [`Gateway`]: builds everything the listener needs (first snapshot, refresher, evidence log,
+//! upstream client), binds, and serves until told to stop, then drains in-flight requests and
+//! flushes the evidence log. `router()` is the same service without a socket, for tests.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use arc_swap::ArcSwap;
+use axum::Router;
+use axum::routing::get;
+use hyper::body::Incoming;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tower::Service as _;
+use wadah_domain::Clock;
+use wadah_domain::secret::Random;
+use wadah_store::{Store, StoreError};
+
+use crate::audit::AuditLog;
+use crate::config::GatewayConfig;
+use crate::pipeline::ClientAddr;
+use crate::problem::{Code, GatewayError};
+use crate::{Shared, directory, pipeline, refresh, request_id};
+
+/// How long shutdown waits for requests in flight.
+const DRAIN: Duration = Duration::from_secs(30);
+
+/// Why the gateway could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot listen on {addr} (gateway.listen): {source}; is another program using it?")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot load the registry for the gateway: {0}")]
+    Store(#[from] StoreError),
+    #[error("cannot start the evidence log writer: {0}")]
+    Audit(std::io::Error),
+}
+
+/// The bound gateway listener, ready to serve.
+pub struct Gateway {
+    listener: TcpListener,
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Gateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gateway")
+            .field("listen", &self.listener.local_addr().ok())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Gateway {
+    /// Loads the first snapshot, starts the refresher and the evidence log, and binds
+    /// `config.listen` (port 0 picks a free port). An evidence directory that cannot be
+    /// written does not stop the start: strict mode then refuses traffic with 503 until it can.
+    pub async fn build(
+        config: GatewayConfig,
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        random: Arc<dyn Random>,
+    ) -> Result<Self, StartError> {
+        let first = refresh::initial(store.as_ref()).await?;
+        let snapshot = Arc::new(ArcSwap::from_pointee(first));
+        refresh::spawn(store.clone(), Arc::downgrade(&snapshot), config.refresh_interval);
+        let audit = AuditLog::start(&config, clock.clone()).map_err(StartError::Audit)?;
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: config.listen,
+                source,
+            })?;
+        let mut connector = HttpConnector::new();
+        connector.set_connect_timeout(Some(Duration::from_secs(5)));
+        connector.set_nodelay(true);
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(60))
+            .pool_max_idle_per_host(256)
+            .build(connector);
+        let shared = Shared {
+            config,
+            clock,
+            random,
+            snapshot,
+            audit,
+            client,
+            origin: Instant::now(),
+        };
+        Ok(Self {
+            listener,
+            shared: Arc::new(shared),
+        })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The evidence log (to flush it, e.g. before reading it in a test).
+    pub fn audit(&self) -> AuditLog {
+        self.shared.audit.clone()
+    }
+
+    /// The gateway's routes: `/healthz`, the directory, and the pipeline for everything else.
+    pub fn router(&self) -> Router {
+        router(self.shared.clone())
+    }
+
+    /// Serves until `shutdown` resolves, then stops accepting, lets requests in flight finish
+    /// (up to 30 s) and makes the evidence log durable.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let router = self.router();
+        let builder = connection_builder(&self.shared.config);
+        let graceful = GracefulShutdown::new();
+        tokio::pin!(shutdown);
+        loop {
+            tokio::select! {
+                accepted = self.listener.accept() => {
+                    let (stream, addr) = match accepted {
+                        Ok(pair) => pair,
+                        Err(e) => {
+                            // Out of file descriptors and the like: back off instead of spinning.
+                            tracing::warn!(error = %e, "gateway accept failed");
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                            continue;
+                        }
+                    };
+                    let router = router.clone();
+                    let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+                        req.extensions_mut().insert(ClientAddr(addr));
+                        router.clone().call(req)
+                    });
+                    let conn = builder.serve_connection(TokioIo::new(stream), service).into_owned();
+                    let conn = graceful.watch(conn);
+                    tokio::spawn(async move {
+                        if let Err(e) = conn.await {
+                            tracing::debug!(error = %e, "gateway connection ended with an error");
+                        }
+                    });
+                }
+                () = &mut shutdown => break,
+            }
+        }
+        drop(self.listener);
+        if tokio::time::timeout(DRAIN, graceful.shutdown()).await.is_err() {
+            tracing::warn!(
+                "gateway shutdown: requests still in flight after {} s were cut",
+                DRAIN.as_secs()
+            );
+        }
+        self.shared.audit.close_window().await;
+        if let Err(e) = self.shared.audit.flush().await {
+            tracing::error!(error = %e, "the evidence log could not be flushed at shutdown");
+        }
+        Ok(())
+    }
+}
+
+fn connection_builder(config: &GatewayConfig) -> auto::Builder<TokioExecutor> {
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(config.header_read_timeout)
+        .max_headers(config.max_headers)
+        .max_buf_size((config.max_header_bytes * 2).max(16 * 1024));
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .max_header_list_size(u32::try_from(config.max_header_bytes).unwrap_or(u32::MAX));
+    builder
+}
+
+fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/_wadah/services", get(directory::services))
+        .route(
+            "/_wadah/services/{agency}/{application}/{service}/openapi",
+            get(directory::openapi),
+        )
+        .method_not_allowed_fallback(method_not_allowed)
+        .fallback(pipeline::handle)
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            request_id::layer,
+        ))
+        .with_state(shared)
+}
+
+async fn healthz() -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({"status": "ok"}))
+}
+
+async fn method_not_allowed() -> GatewayError {
+    GatewayError::new(Code::MethodNotAllowed, "this gateway endpoint only answers GET")
+}

@@ -1,0 +1,158 @@
+//! Header rules of the forward phase: what an upstream receives and what a consumer gets back.
+//!
+//! Removed on the way up: hop-by-hop headers (RFC 9110 §7.6.1, plus any the `Connection`
+//! header names), the consumer's credential (`Authorization`, `apikey`), `Host` (set from the
+//! upstream URL), `Expect`, and every header Wadah sets itself, so a consumer can never spoof
+//! `X-Wadah-Consumer`, `X-Request-Id` or `X-Forwarded-Proto/Host`. Added: `X-Request-Id`,
+//! `X-Forwarded-For` (the caller's address appended to any list it sent), `-Proto`, `-Host`,
+//! `X-Wadah-Consumer: {agency}/{application}`. Removed on the way down: hop-by-hop headers.
+
+use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
+
+use crate::auth::CREDENTIAL_HEADERS;
+
+const HOP_BY_HOP: [&str; 9] = [
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+];
+
+/// Headers only Wadah may set towards an upstream.
+const OWN: [&str; 5] = [
+    "x-request-id",
+    "x-forwarded-proto",
+    "x-forwarded-host",
+    "x-wadah-consumer",
+    "forwarded",
+];
+
+/// The end user a consumer may name (forwarded and recorded).
+pub const END_USER: &str = "x-wadah-user";
+
+/// What the forward phase knows about the exchange, for the headers it adds.
+#[derive(Debug)]
+pub struct Forwarding<'a> {
+    pub request_id: &'a str,
+    pub client_ip: String,
+    pub consumer: &'a str,
+    /// The host the consumer addressed (`Host`, or the HTTP/2 `:authority`).
+    pub host: Option<&'a str>,
+}
+
+/// The headers an upstream receives.
+pub fn upstream_request(inbound: &HeaderMap, fwd: &Forwarding<'_>) -> HeaderMap {
+    let listed = connection_listed(inbound);
+    let mut out = HeaderMap::with_capacity(inbound.len() + 5);
+    for (name, value) in inbound {
+        let n = name.as_str();
+        let dropped = HOP_BY_HOP.contains(&n)
+            || CREDENTIAL_HEADERS.contains(&n)
+            || OWN.contains(&n)
+            || listed.contains(name)
+            || name == header::HOST
+            || name == header::EXPECT
+            || n == "x-forwarded-for"
+            || (n.starts_with("x-wadah-") && n != END_USER);
+        if !dropped {
+            out.append(name.clone(), value.clone());
+        }
+    }
+    let forwarded_for = match inbound.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
+        Some(prior) if !prior.trim().is_empty() => format!("{}, {}", prior.trim(), fwd.client_ip),
+        _ => fwd.client_ip.clone(),
+    };
+    set(&mut out, "x-forwarded-for", &forwarded_for);
+    set(&mut out, "x-forwarded-proto", "http");
+    if let Some(host) = fwd.host {
+        set(&mut out, "x-forwarded-host", host);
+    }
+    set(&mut out, "x-request-id", fwd.request_id);
+    set(&mut out, "x-wadah-consumer", fwd.consumer);
+    out
+}
+
+/// Removes hop-by-hop headers from an upstream's response.
+pub fn clean_response(headers: &mut HeaderMap) {
+    for name in connection_listed(headers) {
+        headers.remove(name);
+    }
+    for name in HOP_BY_HOP {
+        headers.remove(name);
+    }
+}
+
+/// The total size of the request headers, names and values.
+pub fn total_bytes(headers: &HeaderMap) -> usize {
+    headers.iter().map(|(n, v)| n.as_str().len() + v.len() + 4).sum()
+}
+
+fn set(headers: &mut HeaderMap, name: &'static str, value: &str) {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        headers.insert(HeaderName::from_static(name), v);
+    }
+}
+
+fn connection_listed(headers: &HeaderMap) -> Vec<HeaderName> {
+    headers
+        .get_all(header::CONNECTION)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|t| HeaderName::from_bytes(t.trim().as_bytes()).ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_hop_by_hop_and_spoofed_identity_never_reach_the_upstream() {
+        let mut h = HeaderMap::new();
+        for (k, v) in [
+            ("authorization", "Bearer wdh_secret"),
+            ("apikey", "wdh_secret"),
+            ("connection", "keep-alive, x-private"),
+            ("x-private", "1"),
+            ("keep-alive", "timeout=5"),
+            ("te", "trailers"),
+            ("x-wadah-consumer", "bpsdm/simpeg"),
+            ("x-wadah-user", "199001012020011001"),
+            ("x-forwarded-for", "10.0.0.9"),
+            ("host", "gw.bontang"),
+            ("accept", "application/json"),
+        ] {
+            h.append(HeaderName::from_static(k), HeaderValue::from_static(v));
+        }
+        let fwd = Forwarding {
+            request_id: "r-1",
+            client_ip: "127.0.0.1".into(),
+            consumer: "dinsos/e-bansos",
+            host: Some("gw.bontang"),
+        };
+        let out = upstream_request(&h, &fwd);
+        for gone in [
+            "authorization",
+            "apikey",
+            "connection",
+            "x-private",
+            "keep-alive",
+            "te",
+            "host",
+        ] {
+            assert!(!out.contains_key(gone), "{gone}");
+        }
+        assert_eq!(out["x-wadah-consumer"], "dinsos/e-bansos");
+        assert_eq!(out["x-wadah-user"], "199001012020011001");
+        assert_eq!(out["x-forwarded-for"], "10.0.0.9, 127.0.0.1");
+        assert_eq!(out["x-forwarded-host"], "gw.bontang");
+        assert_eq!(out["x-request-id"], "r-1");
+        assert_eq!(out["accept"], "application/json");
+    }
+}

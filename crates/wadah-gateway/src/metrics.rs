@@ -1,0 +1,75 @@
+//! The gateway's metrics (Prometheus names; the binary installs the recorder and serves
+//! `/metrics` on the web listener). Labels are bounded by the registry: agency, application,
+//! service and consumer codes and a status class, never raw paths or request ids.
+
+use std::time::Duration;
+
+use metrics::{counter, gauge, histogram};
+
+pub const REQUESTS: &str = "wadah_gateway_requests_total";
+pub const DURATION: &str = "wadah_gateway_request_duration_seconds";
+pub const REJECTIONS: &str = "wadah_gateway_rejections_total";
+pub const SNAPSHOT_VERSION: &str = "wadah_gateway_snapshot_version";
+pub const AUDIT_QUEUE: &str = "wadah_gateway_audit_queue_depth";
+pub const AUDIT_FSYNC: &str = "wadah_gateway_audit_fsync_seconds";
+pub const AUDIT_RECORDS: &str = "wadah_gateway_audit_records_total";
+pub const AUDIT_BYTES: &str = "wadah_gateway_audit_bytes_total";
+pub const AUDIT_FAILURES: &str = "wadah_gateway_audit_write_failures_total";
+
+/// Who called which service: the labels of an exchange.
+#[derive(Debug, Clone)]
+pub struct Labels {
+    pub agency: String,
+    pub application: String,
+    pub service: String,
+    pub consumer: String,
+}
+
+fn class(status: u16) -> &'static str {
+    match status {
+        100..=199 => "1xx",
+        200..=299 => "2xx",
+        300..=399 => "3xx",
+        400..=499 => "4xx",
+        _ => "5xx",
+    }
+}
+
+/// One finished exchange (admitted requests, whatever their outcome).
+pub fn exchange(labels: &Labels, status: u16, elapsed: Duration) {
+    let l = [
+        ("agency", labels.agency.clone()),
+        ("application", labels.application.clone()),
+        ("service", labels.service.clone()),
+        ("consumer", labels.consumer.clone()),
+        ("status", class(status).to_owned()),
+    ];
+    counter!(REQUESTS, &l).increment(1);
+    histogram!(DURATION, &l).record(elapsed.as_secs_f64());
+}
+
+/// One request refused before admission, by problem code.
+pub fn rejected(code: &'static str) {
+    counter!(REJECTIONS, "code" => code).increment(1);
+}
+
+pub fn snapshot_version(version: i64) {
+    gauge!(SNAPSHOT_VERSION).set(version as f64);
+}
+
+pub fn audit_queue_depth(depth: usize) {
+    gauge!(AUDIT_QUEUE).set(depth as f64);
+}
+
+pub fn audit_fsync(took: Duration) {
+    histogram!(AUDIT_FSYNC).record(took.as_secs_f64());
+}
+
+pub fn audit_records(bytes: usize, records: usize) {
+    counter!(AUDIT_RECORDS).increment(records as u64);
+    counter!(AUDIT_BYTES).increment(bytes as u64);
+}
+
+pub fn audit_write_failed() {
+    counter!(AUDIT_FAILURES).increment(1);
+}

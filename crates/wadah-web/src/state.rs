@@ -1,0 +1,86 @@
+//! What every handler shares: the store, the clock, the source of randomness, the metrics handle
+//! and the configuration. Cheap to clone (one `Arc`). Nothing here is global, so tests can run
+//! many apps side by side.
+
+use std::sync::Arc;
+
+use metrics_exporter_prometheus::PrometheusHandle;
+use wadah_domain::Clock;
+use wadah_domain::policy::Principal;
+use wadah_domain::secret::Random;
+use wadah_domain::{Actor, Timestamp};
+use wadah_store::{Change, Store};
+
+use crate::config::WebConfig;
+
+/// The shared state of the web router.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    random: Arc<dyn Random>,
+    metrics: PrometheusHandle,
+    config: WebConfig,
+}
+
+impl AppState {
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        random: Arc<dyn Random>,
+        metrics: PrometheusHandle,
+        config: WebConfig,
+    ) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                clock,
+                random,
+                metrics,
+                config,
+            }),
+        }
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        self.inner.store.as_ref()
+    }
+
+    pub fn random(&self) -> &dyn Random {
+        self.inner.random.as_ref()
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.inner.clock.now()
+    }
+
+    pub fn metrics(&self) -> &PrometheusHandle {
+        &self.inner.metrics
+    }
+
+    pub fn config(&self) -> &WebConfig {
+        &self.inner.config
+    }
+
+    /// The "who and when" every write records.
+    pub fn change_by(&self, principal: &Principal) -> Change {
+        Change {
+            actor: Actor::user(&principal.username),
+            at: self.now(),
+        }
+    }
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("engine", &self.inner.store.engine())
+            .field("clock", &self.inner.clock)
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}

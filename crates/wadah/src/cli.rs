@@ -1,0 +1,94 @@
+//! The command line (DESIGN.md §3). Every command that touches the store takes either
+//! `--data-dir` (the embedded store, as `demo` uses) or `--config` (as `serve` uses).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "wadah",
+    version,
+    about = "Wadah: one frame for a city's agency applications (SPBE)"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run everything on this machine with the embedded store and the Bontang pilot sample.
+    Demo(DemoArgs),
+    /// Run Wadah in production from a configuration file and WADAH_* environment variables.
+    Serve(StoreArgs),
+    /// Create or upgrade the database schema, then exit.
+    Migrate(StoreArgs),
+    /// Work with the configuration.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Work with the gateway's evidence (audit) log in DATA_DIR/audit.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check every hash chain of the evidence log; names the first bad record and fails if any.
+    Verify(StoreArgs),
+    /// Write the records of a time range as JSON lines.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// First instant to include: RFC 3339 (2026-11-29T08:00:00+08:00) or a date (2026-11-29, UTC).
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<String>,
+    /// First instant to leave out (same forms as --from).
+    #[arg(long, value_name = "TIME")]
+    pub to: Option<String>,
+    /// Where to write the lines; `-` for standard output.
+    #[arg(long, short, default_value = "-", value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate the configuration (file and environment) and check that the store is reachable.
+    Check(StoreArgs),
+}
+
+/// Where the store is: `--config FILE`, or `--data-dir DIR` for the embedded store.
+#[derive(Debug, Args, Clone, Default)]
+pub struct StoreArgs {
+    /// Configuration file (TOML). WADAH_* environment variables override it.
+    #[arg(long, short, value_name = "FILE", conflicts_with = "data_dir")]
+    pub config: Option<PathBuf>,
+    /// Data directory of the embedded store (used instead of a configuration file).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DemoArgs {
+    /// Address of the web listener (portals, console, admin API).
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub listen: SocketAddr,
+    /// Address of the gateway listener.
+    #[arg(long, default_value = "127.0.0.1:8081", value_name = "ADDR")]
+    pub gateway_listen: SocketAddr,
+    /// Address of the built-in sample upstreams (port 0 picks a free one).
+    #[arg(long, default_value = "127.0.0.1:8082", value_name = "ADDR")]
+    pub sample_listen: SocketAddr,
+    /// Where the demo keeps its data; re-running reuses it and never wipes it.
+    #[arg(long, default_value = "./wadah-demo", value_name = "DIR")]
+    pub data_dir: PathBuf,
+}

@@ -1,0 +1,395 @@
+//! Configuration: typed, layered and strict (CONVENTIONS 10). Defaults, then the TOML file,
+//! then `WADAH_*` environment variables (`WADAH_SECTION__KEY`, e.g. `WADAH_DATABASE__URL`;
+//! `…_FILE` reads a secret from a file). Unknown keys, in the file or the environment, are
+//! refused, so a typo never silently falls back to a default. One conversion turns the raw
+//! layers into the [`Config`] the rest of the binary uses.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+use wadah_gateway::{AuditDurability, GatewayConfig, default_node_id};
+
+/// Environment variables that are not configuration keys: the log filter and test settings.
+const NOT_CONFIG: &[&str] = &["WADAH_LOG"];
+const NOT_CONFIG_PREFIXES: &[&str] = &["WADAH_TEST_"];
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub data_dir: Option<PathBuf>,
+    #[serde(default)]
+    pub web: RawWeb,
+    #[serde(default)]
+    pub gateway: RawGateway,
+    #[serde(default)]
+    pub database: RawDatabase,
+    #[serde(default)]
+    pub log: RawLog,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWeb {
+    pub listen: Option<SocketAddr>,
+    pub max_body_bytes: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGateway {
+    pub listen: Option<SocketAddr>,
+    pub node_id: Option<String>,
+    pub audit_durability: Option<String>,
+    pub audit_segment_bytes: Option<u64>,
+    pub max_body_bytes: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDatabase {
+    pub url: Option<String>,
+    pub max_connections: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLog {
+    pub level: Option<String>,
+    pub format: Option<String>,
+}
+
+/// A value that must not appear in logs or error messages (a database URL with a password).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redact_url(&self.0))
+    }
+}
+
+/// `postgres://user:pw@host/db` → `postgres://user:***@host/db`.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            let user = creds.split(':').next().unwrap_or_default();
+            format!("{}{user}:***{}", &url[..s + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub web_listen: SocketAddr,
+    pub gateway_listen: SocketAddr,
+    pub max_body_bytes: usize,
+    pub database_url: Secret,
+    pub max_connections: u32,
+    pub log_level: String,
+    pub log_json: bool,
+    pub gateway: GatewaySettings,
+}
+
+/// The gateway keys beyond its address (see `wadah.example.toml`).
+#[derive(Debug, Clone)]
+pub struct GatewaySettings {
+    pub node_id: String,
+    pub audit_durability: AuditDurability,
+    pub audit_segment_bytes: u64,
+    pub max_body_bytes: u64,
+}
+
+impl Config {
+    /// The evidence log's directory: `DATA_DIR/audit`.
+    pub fn audit_dir(&self) -> PathBuf {
+        self.data_dir.join("audit")
+    }
+
+    /// What the gateway library is given.
+    pub fn gateway_config(&self) -> GatewayConfig {
+        GatewayConfig {
+            node_id: self.gateway.node_id.clone(),
+            durability: self.gateway.audit_durability,
+            segment_bytes: self.gateway.audit_segment_bytes,
+            max_body_bytes: self.gateway.max_body_bytes,
+            ..GatewayConfig::new(self.gateway_listen, &self.data_dir)
+        }
+    }
+}
+
+impl Config {
+    /// Loads `file` (if any) and the process environment.
+    pub fn load(file: Option<&Path>, data_dir: Option<&Path>) -> anyhow::Result<Self> {
+        Self::load_from(file, data_dir, std::env::vars())
+    }
+
+    pub fn load_from(
+        file: Option<&Path>,
+        data_dir: Option<&Path>,
+        env: impl Iterator<Item = (String, String)>,
+    ) -> anyhow::Result<Self> {
+        let mut table = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
+                text.parse::<toml::Table>()
+                    .with_context(|| format!("{} is not valid TOML", path.display()))?
+            }
+            None => toml::Table::new(),
+        };
+        if let Some(dir) = data_dir {
+            table.insert("data_dir".into(), toml::Value::String(dir.display().to_string()));
+        }
+        overlay_env(&mut table, env)?;
+        let raw: RawConfig = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| anyhow::anyhow!("invalid configuration: {}", e.message().trim()))?;
+        Self::validate(raw)
+    }
+
+    fn validate(raw: RawConfig) -> anyhow::Result<Self> {
+        let data_dir = raw.data_dir.unwrap_or_else(|| PathBuf::from("./data"));
+        let url = raw
+            .database
+            .url
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("wadah.db").display()));
+        if !(url.starts_with("sqlite://")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://"))
+        {
+            bail!(
+                "database.url must start with sqlite:// or postgres:// (got {})",
+                redact_url(&url)
+            );
+        }
+        let max_body_bytes = raw.web.max_body_bytes.unwrap_or(1024 * 1024);
+        if !(1024..=64 * 1024 * 1024).contains(&max_body_bytes) {
+            bail!("web.max_body_bytes must be between 1024 and 67108864 (got {max_body_bytes})");
+        }
+        let max_connections = raw.database.max_connections.unwrap_or(10);
+        if !(1..=500).contains(&max_connections) {
+            bail!("database.max_connections must be between 1 and 500 (got {max_connections})");
+        }
+        let log_level = raw.log.level.unwrap_or_else(|| "info".into());
+        if tracing_subscriber::EnvFilter::try_new(&log_level).is_err() {
+            bail!("log.level {log_level:?} is not a valid filter (try info, debug or wadah=debug,warn)");
+        }
+        let log_json = match raw.log.format.as_deref().unwrap_or("text") {
+            "text" => false,
+            "json" => true,
+            other => bail!("log.format must be \"text\" or \"json\" (got {other:?})"),
+        };
+        let web_listen = raw.web.listen.unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080)));
+        let gateway_listen = raw
+            .gateway
+            .listen
+            .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8081)));
+        if web_listen == gateway_listen {
+            bail!("web.listen and gateway.listen must differ: the two listeners are never mixed");
+        }
+        let gateway = gateway_settings(raw.gateway)?;
+        Ok(Self {
+            gateway,
+            data_dir,
+            web_listen,
+            gateway_listen,
+            max_body_bytes,
+            database_url: Secret(url),
+            max_connections,
+            log_level,
+            log_json,
+        })
+    }
+}
+
+fn gateway_settings(raw: RawGateway) -> anyhow::Result<GatewaySettings> {
+    let node_id = raw.node_id.unwrap_or_else(default_node_id);
+    if node_id.is_empty() || node_id.len() > 64 || !node_id.bytes().all(|b| b.is_ascii_graphic()) {
+        bail!("gateway.node_id must be 1 to 64 visible characters (got {node_id:?})");
+    }
+    let durability = raw.audit_durability.unwrap_or_else(|| "strict".into());
+    let audit_durability = AuditDurability::parse(&durability).with_context(|| {
+        format!("gateway.audit_durability must be \"strict\" or \"async\" (got {durability:?})")
+    })?;
+    let audit_segment_bytes = raw.audit_segment_bytes.unwrap_or(64 * 1024 * 1024);
+    if !(64 * 1024..=4 * 1024 * 1024 * 1024).contains(&audit_segment_bytes) {
+        bail!("gateway.audit_segment_bytes must be between 65536 and 4294967296 (got {audit_segment_bytes})");
+    }
+    let max_body_bytes = raw.max_body_bytes.unwrap_or(10 * 1024 * 1024);
+    if !(1024..=1024 * 1024 * 1024).contains(&max_body_bytes) {
+        bail!("gateway.max_body_bytes must be between 1024 and 1073741824 (got {max_body_bytes})");
+    }
+    Ok(GatewaySettings {
+        node_id,
+        audit_durability,
+        audit_segment_bytes,
+        max_body_bytes,
+    })
+}
+
+/// Applies `WADAH_SECTION__KEY=value` (and `…_FILE=path`) on top of the file's table.
+fn overlay_env(table: &mut toml::Table, env: impl Iterator<Item = (String, String)>) -> anyhow::Result<()> {
+    let mut vars: Vec<(String, String)> = env
+        .filter(|(k, _)| k.starts_with("WADAH_"))
+        .filter(|(k, _)| !NOT_CONFIG.contains(&k.as_str()))
+        .filter(|(k, _)| !NOT_CONFIG_PREFIXES.iter().any(|p| k.starts_with(p)))
+        .collect();
+    vars.sort();
+    for (name, value) in vars {
+        let (key, value) = match name.strip_suffix("_FILE") {
+            Some(key) => {
+                let text = std::fs::read_to_string(&value)
+                    .with_context(|| format!("{name}: cannot read {value}"))?;
+                (key.to_owned(), text.trim().to_owned())
+            }
+            None => (name.clone(), value),
+        };
+        let path: Vec<String> = key["WADAH_".len()..].split("__").map(str::to_lowercase).collect();
+        if path.iter().any(String::is_empty) {
+            bail!("{name} is not a configuration variable (use WADAH_SECTION__KEY)");
+        }
+        insert(table, &path, env_value(&value)).with_context(|| name.clone())?;
+    }
+    Ok(())
+}
+
+/// Numbers and booleans from the environment keep their type; anything else is a string.
+fn env_value(raw: &str) -> toml::Value {
+    if let Ok(n) = raw.parse::<i64>() {
+        return toml::Value::Integer(n);
+    }
+    match raw {
+        "true" => toml::Value::Boolean(true),
+        "false" => toml::Value::Boolean(false),
+        _ => toml::Value::String(raw.to_owned()),
+    }
+}
+
+fn insert(table: &mut toml::Table, path: &[String], value: toml::Value) -> anyhow::Result<()> {
+    match path {
+        [] => Ok(()),
+        [last] => {
+            table.insert(last.clone(), value);
+            Ok(())
+        }
+        [first, rest @ ..] => {
+            let entry = table
+                .entry(first.clone())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            match entry {
+                toml::Value::Table(inner) => insert(inner, rest, value),
+                _ => bail!("{first} is not a section"),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn defaults_use_the_embedded_store_in_the_data_dir() {
+        let c = Config::load_from(None, Some(Path::new("/srv/wadah")), env(&[])).unwrap();
+        assert_eq!(c.database_url.expose(), "sqlite:///srv/wadah/wadah.db");
+        assert_eq!(c.web_listen.to_string(), "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn environment_overrides_the_file_and_unknown_keys_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("wadah.toml");
+        std::fs::write(&file, "[web]\nlisten = \"127.0.0.1:9000\"\n").unwrap();
+        let c = Config::load_from(
+            Some(&file),
+            None,
+            env(&[
+                ("WADAH_WEB__LISTEN", "127.0.0.1:9100"),
+                ("WADAH_TEST_POSTGRES_URL", "x"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.web_listen.to_string(), "127.0.0.1:9100");
+
+        std::fs::write(&file, "[web]\nlisten_on = \"127.0.0.1:9000\"\n").unwrap();
+        let err = Config::load_from(Some(&file), None, env(&[])).unwrap_err();
+        assert!(format!("{err:#}").contains("listen_on"), "{err:#}");
+
+        let err = Config::load_from(None, None, env(&[("WADAH_WEB__LISTN", "x")])).unwrap_err();
+        assert!(format!("{err:#}").contains("listn"), "{err:#}");
+    }
+
+    #[test]
+    fn secrets_can_come_from_files_and_never_print() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("db");
+        std::fs::write(&secret, "postgres://wadah:s3cret@db.local/wadah\n").unwrap();
+        let c = Config::load_from(
+            None,
+            None,
+            env(&[("WADAH_DATABASE__URL_FILE", secret.to_str().unwrap())]),
+        )
+        .unwrap();
+        assert_eq!(c.database_url.expose(), "postgres://wadah:s3cret@db.local/wadah");
+        assert!(!format!("{c:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn bad_values_name_the_key() {
+        for (k, v, needle) in [
+            ("WADAH_DATABASE__URL", "mysql://x", "database.url"),
+            ("WADAH_LOG__FORMAT", "xml", "log.format"),
+            ("WADAH_WEB__MAX_BODY_BYTES", "10", "max_body_bytes"),
+            (
+                "WADAH_GATEWAY__AUDIT_DURABILITY",
+                "sometimes",
+                "gateway.audit_durability",
+            ),
+            (
+                "WADAH_GATEWAY__AUDIT_SEGMENT_BYTES",
+                "10",
+                "gateway.audit_segment_bytes",
+            ),
+        ] {
+            let err = Config::load_from(None, None, env(&[(k, v)])).unwrap_err();
+            assert!(format!("{err:#}").contains(needle), "{err:#}");
+        }
+    }
+
+    /// The example file documents every key: loading it must set each one explicitly.
+    #[test]
+    fn the_example_file_is_valid_and_documents_every_key() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../wadah.example.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let raw: RawConfig = toml::from_str(&text).unwrap();
+        assert!(raw.data_dir.is_some());
+        assert!(raw.web.listen.is_some() && raw.web.max_body_bytes.is_some());
+        assert!(raw.gateway.listen.is_some() && raw.gateway.node_id.is_some());
+        assert!(raw.gateway.audit_durability.is_some() && raw.gateway.audit_segment_bytes.is_some());
+        assert!(raw.gateway.max_body_bytes.is_some());
+        assert!(raw.database.url.is_some() && raw.database.max_connections.is_some());
+        assert!(raw.log.level.is_some() && raw.log.format.is_some());
+        Config::load_from(Some(&path), None, env(&[])).unwrap();
+    }
+}

@@ -1,0 +1,131 @@
+//! Runs the two listeners, web and gateway, never mixed (DESIGN.md §1). `App::build` binds both
+//! (port 0 in tests) and `run_until_stopped` serves until the shutdown future resolves, then
+//! drains in-flight requests on both and flushes the gateway's evidence log (CONVENTIONS 2).
+
+use std::future::{Future, IntoFuture};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use tokio::net::TcpListener;
+use wadah_domain::time::SystemClock;
+use wadah_gateway::Gateway;
+use wadah_store::Store;
+use wadah_web::{AppState, WebConfig};
+
+use crate::config::Config;
+use crate::runtime::OsRandom;
+
+/// Latency buckets in seconds: sub-millisecond gateway work up to slow upstreams.
+const LATENCY_BUCKETS: &[f64] = &[
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+/// Installs the process-wide Prometheus recorder (once) and returns its handle.
+pub fn install_metrics() -> anyhow::Result<PrometheusHandle> {
+    PrometheusBuilder::new()
+        .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), LATENCY_BUCKETS)
+        .context("invalid metric buckets")?
+        .install_recorder()
+        .context("cannot install the metrics recorder")
+}
+
+/// The bound listeners with their state, ready to serve.
+pub struct App {
+    listener: TcpListener,
+    state: AppState,
+    gateway: Gateway,
+}
+
+impl App {
+    pub async fn build(
+        config: &Config,
+        store: Arc<dyn Store>,
+        metrics: PrometheusHandle,
+    ) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(config.web_listen).await.with_context(|| {
+            format!(
+                "cannot listen on {} (web.listen): is another program using it?",
+                config.web_listen
+            )
+        })?;
+        let web = WebConfig {
+            max_body_bytes: config.max_body_bytes,
+            ..WebConfig::default()
+        };
+        let audit_dir = config.audit_dir();
+        std::fs::create_dir_all(&audit_dir)
+            .with_context(|| format!("cannot create the evidence log directory {}", audit_dir.display()))?;
+        let gateway = Gateway::build(
+            config.gateway_config(),
+            store.clone(),
+            Arc::new(SystemClock),
+            Arc::new(OsRandom),
+        )
+        .await
+        .context("cannot start the gateway")?;
+        let state = AppState::new(store, Arc::new(SystemClock), Arc::new(OsRandom), metrics, web);
+        Ok(Self {
+            listener,
+            state,
+            gateway,
+        })
+    }
+
+    pub fn gateway_addr(&self) -> anyhow::Result<SocketAddr> {
+        Ok(self.gateway.local_addr()?)
+    }
+
+    pub fn web_addr(&self) -> anyhow::Result<SocketAddr> {
+        Ok(self.listener.local_addr()?)
+    }
+
+    /// Serves both listeners until `shutdown` resolves; both then drain.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let wait = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|s| *s).await;
+        };
+        let router = wadah_web::router(self.state);
+        let web = axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(wait(stopped.clone()));
+        let gateway = self.gateway.run_until_stopped(wait(stopped));
+        let signal = async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        };
+        let (web, gateway, ()) = tokio::join!(web.into_future(), gateway, signal);
+        web.context("the web listener failed")?;
+        gateway.context("the gateway listener failed")
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

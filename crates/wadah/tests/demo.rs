@@ -1,0 +1,254 @@
+//! The first thing every new user runs: `wadah demo`. These tests run the real binary on free
+//! ports in a temporary data dir and talk to it over HTTP, as a user would.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // a test binary: failing loudly is the point
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+struct Demo {
+    child: Child,
+    creds: Value,
+}
+
+impl Demo {
+    /// Starts `wadah demo` and waits (bounded) until it prints its welcome, i.e. it is serving.
+    fn start(dir: &Path) -> Demo {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_wadah"))
+            .args([
+                "demo",
+                "--listen",
+                "127.0.0.1:0",
+                "--gateway-listen",
+                "127.0.0.1:0",
+                "--sample-listen",
+                "127.0.0.1:0",
+            ])
+            .arg("--data-dir")
+            .arg(dir)
+            .env("WADAH_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("wadah demo starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let mut lines = BufReader::new(stdout).lines();
+        loop {
+            assert!(Instant::now() < deadline, "wadah demo did not come up in time");
+            match lines.next() {
+                Some(Ok(line)) if line.contains("Press Ctrl-C") => break,
+                Some(Ok(_)) => {}
+                _ => panic!("wadah demo exited: {:?}", child.wait()),
+            }
+        }
+        let text = std::fs::read_to_string(dir.join("demo-credentials.json")).expect("credentials file");
+        Demo {
+            child,
+            creds: serde_json::from_str(&text).expect("credentials are JSON"),
+        }
+    }
+
+    fn get(&self, path: &str, token: Option<&str>) -> (u16, Value) {
+        let url = self.creds["web_url"].as_str().expect("web_url");
+        http_get(url.trim_start_matches("http://"), path, token)
+    }
+
+    fn token(&self) -> String {
+        self.creds["admin"]["api_token"]
+            .as_str()
+            .expect("token")
+            .to_owned()
+    }
+
+    fn stop(mut self) {
+        // SIGTERM, so the graceful shutdown path runs.
+        let _ = Command::new("kill").arg(self.child.id().to_string()).status();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                assert!(
+                    status.success(),
+                    "wadah demo should exit cleanly on SIGTERM: {status}"
+                );
+                return;
+            }
+            std::thread::park_timeout(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        panic!("wadah demo did not stop on SIGTERM");
+    }
+}
+
+/// A minimal HTTP/1.1 GET (the tests need no client library for this).
+fn http_get(host: &str, path: &str, token: Option<&str>) -> (u16, Value) {
+    let mut stream = TcpStream::connect(host).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\n{auth}Connection: close\r\n\r\n"
+    )
+    .expect("write");
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).expect("read");
+    let status: u16 = raw[9..12].parse().expect("status");
+    let body = raw.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+fn count(page: &Value) -> usize {
+    page["items"].as_array().map(Vec::len).unwrap_or(0)
+}
+
+#[test]
+fn the_demo_serves_the_bontang_pilot_and_survives_a_restart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let demo = Demo::start(dir.path());
+    for key in ["web_url", "gateway_url"] {
+        assert!(
+            demo.creds[key].as_str().is_some_and(|u| u.starts_with("http://")),
+            "{key}"
+        );
+    }
+    assert_eq!(demo.creds["consumers"].as_array().map(Vec::len), Some(4));
+    assert_eq!(
+        demo.creds["users"].as_array().map(Vec::len),
+        Some(5),
+        "one person per role"
+    );
+    assert_eq!(demo.get("/healthz", None).0, 200);
+    assert_eq!(demo.get("/readyz", None).0, 200);
+
+    let token = demo.token();
+    let (status, agencies) = demo.get("/api/v1/agencies", Some(&token));
+    assert_eq!(status, 200);
+    let codes: Vec<&str> = agencies["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["bpsdm", "dinsos", "diskominfo"]);
+    assert_eq!(
+        count(&demo.get("/api/v1/agencies/bpsdm/applications", Some(&token)).1),
+        11
+    );
+    assert_eq!(
+        count(&demo.get("/api/v1/agencies/dinsos/applications", Some(&token)).1),
+        5
+    );
+    assert_eq!(demo.get("/api/v1/agencies", None).0, 401);
+    let (_, pending) = demo.get("/api/v1/access-requests?status=pending", Some(&token));
+    assert_eq!(count(&pending), 3);
+    let (_, catalog) = demo.get("/api/v1/catalog", None);
+    assert!(
+        count(&catalog) >= 4,
+        "the public catalogue lists the public services: {catalog}"
+    );
+    demo.stop();
+
+    // Re-running on the same data dir reuses it: same token, same data, nothing duplicated.
+    let again = Demo::start(dir.path());
+    assert_eq!(again.token(), token);
+    assert_eq!(
+        count(&again.get("/api/v1/agencies/bpsdm/applications", Some(&token)).1),
+        11
+    );
+    again.stop();
+}
+
+#[test]
+fn a_bad_configuration_fails_with_one_clear_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("wadah.toml");
+    std::fs::write(&file, "[web]\nlisten = \"127.0.0.1:8080\"\nport = 1\n").expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_wadah"))
+        .args(["config", "check", "--config"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("port"), "{stderr}");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_wadah"))
+        .args(["config", "check", "--config"])
+        .arg(dir.path().join("missing.toml"))
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.toml"));
+}
+
+#[test]
+fn a_corrupt_database_file_is_reported_not_overwritten() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("wadah.db");
+    let junk = vec![0x5Au8; 8192];
+    std::fs::write(&db, &junk).expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_wadah"))
+        .args(["migrate", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("wadah.db"), "{stderr}");
+    assert_eq!(
+        std::fs::read(&db).expect("read"),
+        junk,
+        "the file must be left as it was"
+    );
+}
+
+#[test]
+fn migrate_creates_an_empty_data_dir_and_is_idempotent() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("fresh");
+    for expected in ["migration(s) applied", "0 migration(s) applied"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_wadah"))
+            .args(["migrate", "--data-dir"])
+            .arg(&data)
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains(expected));
+    }
+}
+
+#[test]
+fn an_unreachable_postgresql_fails_fast_with_one_clear_line() {
+    let started = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_wadah"))
+        .args(["migrate"])
+        .env(
+            "WADAH_DATABASE__URL",
+            "postgres://wadah:secret-pw@127.0.0.1:9/wadah",
+        )
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("127.0.0.1:9"), "names the server: {stderr}");
+    assert!(
+        !stderr.contains("secret-pw"),
+        "never prints the password: {stderr}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "gives up in bounded time"
+    );
+}
