@@ -30,8 +30,8 @@ for _ in $(seq 1 120); do
 done
 TOKEN="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["admin"]["api_token"])' "$DATA/demo-credentials.json")"
 
-"$VENV/bin/schemathesis" run "http://127.0.0.1:$PORT_WEB/api/v1/openapi.json" \
-  --url "http://127.0.0.1:$PORT_WEB/api/v1" \
+"$VENV/bin/schemathesis" --config-file scripts/schemathesis.toml run "http://127.0.0.1:$PORT_WEB/api/v1/openapi.json" \
+  --url "http://127.0.0.1:$PORT_WEB" \
   --header "Authorization: Bearer $TOKEN" \
   --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance,ignored_auth \
   --max-examples "${WADAH_ST_EXAMPLES:-25}" \

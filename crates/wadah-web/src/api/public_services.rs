@@ -188,7 +188,8 @@ pub async fn update_public_service(
         (status = 204, description = "Deleted"),
         (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict)),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 428, response = crate::openapi::PreconditionRequired)),
     security(("bearer" = [])))]
 pub async fn delete_public_service(
     State(state): State<AppState>,

@@ -121,7 +121,7 @@ pub async fn get_service(
         ("service" = Code, Path, description = "Service code", example = "pegawai")),
     responses(
         (status = 200, description = "The document as the provider supplied it",
-            content((Object = "application/json"), (String = "application/yaml"))),
+            content((Object = "application/json"), (Object = "application/yaml"))),
         (status = 404, response = crate::openapi::NotFound)),
     security(("bearer" = [])))]
 pub async fn get_service_openapi(
@@ -183,7 +183,8 @@ pub async fn update_service(
         (status = 204, description = "Deleted"),
         (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict)),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 428, response = crate::openapi::PreconditionRequired)),
     security(("bearer" = [])))]
 pub async fn delete_service(
     State(state): State<AppState>,

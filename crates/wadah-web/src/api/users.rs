@@ -225,7 +225,8 @@ pub async fn update_user(
         (status = 204, description = "Deleted"),
         (status = 403, response = crate::openapi::Forbidden),
         (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict)),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 428, response = crate::openapi::PreconditionRequired)),
     security(("bearer" = [])))]
 pub async fn delete_user(
     State(state): State<AppState>,
