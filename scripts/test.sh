@@ -13,8 +13,28 @@ if [ -z "${WADAH_TEST_POSTGRES_URL:-}" ] && command -v pg_isready >/dev/null 2>&
   export WADAH_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:5432/postgres"
 fi
 
+LOG="$(mktemp)"
+trap 'rm -f "$LOG"' EXIT
+
 echo "== cargo test (PostgreSQL: ${WADAH_TEST_POSTGRES_URL:-not configured})"
-cargo test --workspace --locked
+set +e
+cargo test --workspace --locked 2>&1 | tee "$LOG"
+cargo_status=${PIPESTATUS[0]}
+set -e
 
 echo "== schemathesis against a running demo"
+set +e
 bash scripts/schemathesis.sh
+st_status=$?
+set -e
+
+# One closing line for the whole suite (cargo's per-binary results summed; schemathesis counts
+# as one test).
+read -r passed failed < <(grep -E '^test result:' "$LOG" \
+  | sed -E 's/.* ([0-9]+) passed; ([0-9]+) failed.*/\1 \2/' \
+  | awk '{p += $1; f += $2} END {print p + 0, f + 0}')
+if [ "$st_status" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+if [ "$cargo_status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo
+echo "wadah: $passed passed, $failed failed"
+[ "$cargo_status" -eq 0 ] && [ "$st_status" -eq 0 ]
