@@ -3,108 +3,14 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // a test binary: failing loudly is the point
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-struct Demo {
-    child: Child,
-    creds: Value,
-}
-
-impl Demo {
-    /// Starts `wadah demo` and waits (bounded) until it prints its welcome, i.e. it is serving.
-    fn start(dir: &Path) -> Demo {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_wadah"))
-            .args([
-                "demo",
-                "--listen",
-                "127.0.0.1:0",
-                "--gateway-listen",
-                "127.0.0.1:0",
-                "--sample-listen",
-                "127.0.0.1:0",
-            ])
-            .arg("--data-dir")
-            .arg(dir)
-            .env("WADAH_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("wadah demo starts");
-        let stdout = child.stdout.take().expect("stdout");
-        let deadline = Instant::now() + Duration::from_secs(120);
-        let mut lines = BufReader::new(stdout).lines();
-        loop {
-            assert!(Instant::now() < deadline, "wadah demo did not come up in time");
-            match lines.next() {
-                Some(Ok(line)) if line.contains("Press Ctrl-C") => break,
-                Some(Ok(_)) => {}
-                _ => panic!("wadah demo exited: {:?}", child.wait()),
-            }
-        }
-        let text = std::fs::read_to_string(dir.join("demo-credentials.json")).expect("credentials file");
-        Demo {
-            child,
-            creds: serde_json::from_str(&text).expect("credentials are JSON"),
-        }
-    }
-
-    fn get(&self, path: &str, token: Option<&str>) -> (u16, Value) {
-        let url = self.creds["web_url"].as_str().expect("web_url");
-        http_get(url.trim_start_matches("http://"), path, token)
-    }
-
-    fn token(&self) -> String {
-        self.creds["admin"]["api_token"]
-            .as_str()
-            .expect("token")
-            .to_owned()
-    }
-
-    fn stop(mut self) {
-        // SIGTERM, so the graceful shutdown path runs.
-        let _ = Command::new("kill").arg(self.child.id().to_string()).status();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                assert!(
-                    status.success(),
-                    "wadah demo should exit cleanly on SIGTERM: {status}"
-                );
-                return;
-            }
-            std::thread::park_timeout(Duration::from_millis(50));
-        }
-        let _ = self.child.kill();
-        panic!("wadah demo did not stop on SIGTERM");
-    }
-}
-
-/// A minimal HTTP/1.1 GET (the tests need no client library for this).
-fn http_get(host: &str, path: &str, token: Option<&str>) -> (u16, Value) {
-    let mut stream = TcpStream::connect(host).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .expect("timeout");
-    let auth = token
-        .map(|t| format!("Authorization: Bearer {t}\r\n"))
-        .unwrap_or_default();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\n{auth}Connection: close\r\n\r\n"
-    )
-    .expect("write");
-    let mut raw = String::new();
-    stream.read_to_string(&mut raw).expect("read");
-    let status: u16 = raw[9..12].parse().expect("status");
-    let body = raw.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
-    (status, serde_json::from_str(body).unwrap_or(Value::Null))
-}
+use common::Demo;
 
 fn count(page: &Value) -> usize {
     page["items"].as_array().map(Vec::len).unwrap_or(0)
