@@ -100,6 +100,23 @@ async fn analyze(pool: &AnyPool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// How commits reach the disk: what a load's speed depends on most.
+async fn durability(engine: &str, pool: &AnyPool) -> anyhow::Result<String> {
+    Ok(if engine == "sqlite" {
+        let level: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(pool).await?;
+        let name = ["OFF", "NORMAL", "FULL", "EXTRA"]
+            .get(usize::try_from(level)?)
+            .copied()
+            .unwrap_or("?");
+        format!("synchronous={name}, WAL")
+    } else {
+        let setting: String = sqlx::query_scalar("SELECT current_setting('synchronous_commit')")
+            .fetch_one(pool)
+            .await?;
+        format!("synchronous_commit={setting}")
+    })
+}
+
 /// The database's size on disk, in MiB.
 async fn size_mib(url: &str, pool: &AnyPool) -> anyhow::Result<f64> {
     let bytes = match url.strip_prefix("sqlite://") {
@@ -255,6 +272,11 @@ async fn run(args: Args) -> anyhow::Result<()> {
         args.governments as u64 * args.agencies as u64 * args.applications as u64 * args.services as u64;
     if !args.skip_load {
         eprintln!("loading {services} services into {} …", store.engine());
+        println!(
+            "commit\t{}\tdurability\t{}",
+            store.engine(),
+            durability(store.engine(), &pool).await?
+        );
         let took = load(&store, args.clone()).await?;
         println!(
             "load\t{}\t{services} services\t{:.1} s\t{:.0} services/s",

@@ -40,7 +40,8 @@ pub(crate) fn to_value<T: Serialize>(value: &T) -> StoreResult<serde_json::Value
     serde_json::to_value(value).map_err(|e| corrupt("document (encoding)", e))
 }
 
-/// Lower-case text the `q` search matches against.
+/// Lower-case text a substring `q` matches against (users only; the registry searches its
+/// word index, see `registry::search`).
 pub(crate) fn search_text(parts: &[&str]) -> String {
     parts.join(" ").to_lowercase()
 }

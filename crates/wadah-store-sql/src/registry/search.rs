@@ -20,9 +20,14 @@
 //!   query of capped `COUNT`s over the index, so planning reads at most `words × DRIVE_LIMIT`
 //!   index entries.
 //!
+//! Queries with words are planned for their values every time (`Sql::unprepared`), and on
+//! PostgreSQL the planner needs statistics (autovacuum's, or an `ANALYZE` after a bulk load)
+//! to keep to these shapes; without any it may read a whole word range instead.
+//!
 //! The weak spot is a search whose words are each common but rarely together (every word over
 //! [`DRIVE_LIMIT`] objects, yet few objects with all of them): it walks, and may read much of
-//! the list to fill a page.
+//! the list to fill a page. Measured on 990,000 services: `svc0 svc1` (each word in a third of
+//! them, never together) reads them all, about 6 s on SQLite.
 
 use serde::Deserialize;
 use sqlx::{AnyConnection, Row as _};
@@ -137,9 +142,10 @@ impl Term {
 #[derive(Debug)]
 pub(crate) struct Search {
     index: &'static WordIndex,
+    /// Rarest first, once counted.
     terms: Vec<Term>,
-    /// The term whose range drives the query (*drive*), or `None` (*walk*).
-    drive: Option<usize>,
+    /// Whether the first term's range drives the query (*drive*) or not (*walk*).
+    drive: bool,
     /// `q` cannot match anything (no words, or a word no object has).
     nothing: bool,
 }
@@ -157,7 +163,7 @@ impl Search {
         let mut search = Self {
             index,
             terms: Vec::new(),
-            drive: None,
+            drive: false,
             nothing: false,
         };
         let Some(words) = page.search_words()? else {
@@ -177,7 +183,7 @@ impl Search {
         // soonest.
         let mut counted: Vec<(i64, Term)> = counts.into_iter().zip(search.terms).collect();
         counted.sort_by_key(|(n, _)| *n);
-        search.drive = counted.first().filter(|(n, _)| *n < DRIVE_LIMIT).map(|_| 0);
+        search.drive = counted.first().is_some_and(|(n, _)| *n < DRIVE_LIMIT);
         search.terms = counted.into_iter().map(|(_, term)| term).collect();
         Ok(search)
     }
@@ -190,7 +196,7 @@ impl Search {
     /// Starts the list query: `walk` (a plain `SELECT … FROM …`), or when driving, `drive`
     /// (a [`words_cte!`] head joining `c`) with `join` (how `c.object_id` meets the object).
     pub(crate) fn select(&self, walk: &'static str, drive: &'static str, join: &'static str) -> Sql {
-        match self.drive.and_then(|i| self.terms.get(i)) {
+        match self.terms.first().filter(|_| self.drive) {
             Some(term) => {
                 let mut sql = Sql::select_with(drive, term.args());
                 sql.filter(join, []);
@@ -206,10 +212,8 @@ impl Search {
         if !self.terms.is_empty() {
             sql.unprepared();
         }
-        for (i, term) in self.terms.iter().enumerate() {
-            if Some(i) != self.drive {
-                sql.filter(self.index.exists, term.args());
-            }
+        for term in self.terms.iter().skip(usize::from(self.drive)) {
+            sql.filter(self.index.exists, term.args());
         }
     }
 }
