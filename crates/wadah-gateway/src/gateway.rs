@@ -20,6 +20,7 @@ use tokio::net::TcpListener;
 use tower::Service as _;
 use wadah_domain::Clock;
 use wadah_domain::secret::Random;
+use wadah_seal::KeyRing;
 use wadah_store::{Store, StoreError};
 
 use crate::audit::AuditLog;
@@ -68,6 +69,7 @@ impl Gateway {
         store: Arc<dyn Store>,
         clock: Arc<dyn Clock>,
         random: Arc<dyn Random>,
+        keys: Arc<KeyRing>,
     ) -> Result<Self, StartError> {
         let first = refresh::initial(store.as_ref()).await?;
         let snapshot = Arc::new(ArcSwap::from_pointee(first));
@@ -90,6 +92,7 @@ impl Gateway {
             config,
             clock,
             random,
+            keys,
             snapshot,
             audit,
             client,

@@ -9,6 +9,7 @@ use wadah_domain::Clock;
 use wadah_domain::policy::Principal;
 use wadah_domain::secret::Random;
 use wadah_domain::{Actor, Timestamp};
+use wadah_seal::{KeyRing, MasterKey};
 use wadah_store::{Change, Store};
 
 use crate::config::WebConfig;
@@ -17,6 +18,8 @@ use crate::config::WebConfig;
 #[derive(Clone)]
 pub struct AppState {
     inner: Arc<Inner>,
+    /// Seals the secrets the web API stores for later use (upstream credentials).
+    keys: Arc<KeyRing>,
 }
 
 struct Inner {
@@ -43,7 +46,20 @@ impl AppState {
                 metrics,
                 config,
             }),
+            keys: Arc::new(KeyRing::new(ephemeral_key())),
         }
+    }
+
+    /// The node's master key ring; without this call, a random key that lives as long as the
+    /// process (enough for tests, wrong for a server, whose sealed values must outlive it).
+    #[must_use]
+    pub fn with_keys(mut self, keys: Arc<KeyRing>) -> Self {
+        self.keys = keys;
+        self
+    }
+
+    pub fn keys(&self) -> &KeyRing {
+        &self.keys
     }
 
     pub fn store(&self) -> &dyn Store {
@@ -73,6 +89,15 @@ impl AppState {
             at: self.now(),
         }
     }
+}
+
+fn ephemeral_key() -> MasterKey {
+    let mut bytes = [0u8; 32];
+    if getrandom::fill(&mut bytes).is_err() {
+        // Only sealing in this process depends on it; a zero key would be guessable, so stop.
+        std::process::abort();
+    }
+    MasterKey::from_bytes(&bytes)
 }
 
 impl std::fmt::Debug for AppState {

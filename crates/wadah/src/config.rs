@@ -28,6 +28,14 @@ pub struct RawConfig {
     pub database: RawDatabase,
     #[serde(default)]
     pub log: RawLog,
+    #[serde(default)]
+    pub secrets: RawSecrets,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSecrets {
+    pub master_key_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -101,6 +109,8 @@ pub struct Config {
     pub log_level: String,
     pub log_json: bool,
     pub gateway: GatewaySettings,
+    /// The key file that seals stored secrets (`wadah_seal`); default `DATA_DIR/master.key`.
+    pub master_key_file: PathBuf,
 }
 
 /// The gateway keys beyond its address (see `wadah.example.toml`).
@@ -201,8 +211,13 @@ impl Config {
             bail!("web.listen and gateway.listen must differ: the two listeners are never mixed");
         }
         let gateway = gateway_settings(raw.gateway)?;
+        let master_key_file = raw
+            .secrets
+            .master_key_file
+            .unwrap_or_else(|| data_dir.join("master.key"));
         Ok(Self {
             gateway,
+            master_key_file,
             data_dir,
             web_listen,
             gateway_listen,
@@ -390,6 +405,7 @@ mod tests {
         assert!(raw.gateway.max_body_bytes.is_some());
         assert!(raw.database.url.is_some() && raw.database.max_connections.is_some());
         assert!(raw.log.level.is_some() && raw.log.format.is_some());
+        assert!(raw.secrets.master_key_file.is_some());
         Config::load_from(Some(&path), None, env(&[])).unwrap();
     }
 }

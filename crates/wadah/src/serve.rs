@@ -11,6 +11,7 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
 use wadah_domain::time::SystemClock;
 use wadah_gateway::Gateway;
+use wadah_seal::{KeyRing, MasterKey};
 use wadah_store::Store;
 use wadah_web::{AppState, WebConfig};
 
@@ -57,15 +58,20 @@ impl App {
         let audit_dir = config.audit_dir();
         std::fs::create_dir_all(&audit_dir)
             .with_context(|| format!("cannot create the evidence log directory {}", audit_dir.display()))?;
+        let keys = Arc::new(KeyRing::new(
+            MasterKey::load_or_create(&config.master_key_file).context("cannot load the master key")?,
+        ));
         let gateway = Gateway::build(
             config.gateway_config(),
             store.clone(),
             Arc::new(SystemClock),
             Arc::new(OsRandom),
+            keys.clone(),
         )
         .await
         .context("cannot start the gateway")?;
-        let state = AppState::new(store, Arc::new(SystemClock), Arc::new(OsRandom), metrics, web);
+        let state =
+            AppState::new(store, Arc::new(SystemClock), Arc::new(OsRandom), metrics, web).with_keys(keys);
         Ok(Self {
             listener,
             state,

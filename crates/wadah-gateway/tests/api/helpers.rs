@@ -180,9 +180,15 @@ pub async fn spawn_with(options: Options) -> TestGateway {
         config.audit_dir = audit_dir;
     }
     let audit_dir = config.audit_dir.clone();
-    let gateway = Gateway::build(config, store.clone(), Arc::new(SystemClock), Arc::new(OsRandom))
-        .await
-        .unwrap();
+    let gateway = Gateway::build(
+        config,
+        store.clone(),
+        Arc::new(SystemClock),
+        Arc::new(OsRandom),
+        test_keys(),
+    )
+    .await
+    .unwrap();
     let addr = gateway.local_addr().unwrap();
     let audit = gateway.audit();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -405,4 +411,11 @@ fn dechunk(mut raw: &[u8]) -> Vec<u8> {
         raw = &raw[pos + 2 + size + 2..];
     }
     out
+}
+
+/// A fixed master key for tests (the binary loads its own from `secrets.master_key_file`).
+pub fn test_keys() -> Arc<wadah_seal::KeyRing> {
+    Arc::new(wadah_seal::KeyRing::new(wadah_seal::MasterKey::from_bytes(
+        &[42; 32],
+    )))
 }
