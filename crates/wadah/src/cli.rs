@@ -35,6 +35,45 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Score SPBE / Pemdi index level vectors, and plan the cheapest raises to a target.
+    Index {
+        #[command(subcommand)]
+        command: IndexCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IndexCommand {
+    /// Read level vectors from stdin (one per line, comma-separated levels 0-5 in indicator
+    /// order) and write one JSON object per line: index, exact index, predikat, domains, aspects.
+    /// Bad lines get {"line": N, "error": "..."} and make the exit status non-zero.
+    Score(IndexScoreArgs),
+    /// Read one level vector from stdin and print the cheapest raises (JSON) that reach --target.
+    Plan(IndexPlanArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct IndexScoreArgs {
+    /// A shipped instrument (indeks-spbe-2020, indeks-pemdi-2026) or the path of an
+    /// instrument JSON file to import.
+    #[arg(long, value_name = "ID|FILE")]
+    pub instrument: String,
+    /// Read the predikat from the rounded or the unrounded index (default: the instrument's).
+    #[arg(long, value_name = "BASIS")]
+    pub predicate_basis: Option<wadah_domain::index::PredicateBasis>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct IndexPlanArgs {
+    #[command(flatten)]
+    pub score: IndexScoreArgs,
+    /// The target: an index value (3.5) or a predikat label ("Sangat Baik").
+    #[arg(long, value_name = "INDEX|PREDIKAT")]
+    pub target: String,
+    /// Step costs: JSON {"default": {"rupiah": R, "months": M}, "indicators": {"12": [step 0->1,
+    /// 1->2, ...; each {"rupiah": R, "months": M} or null for a step that cannot be taken]}}.
+    #[arg(long, value_name = "FILE")]
+    pub costs: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

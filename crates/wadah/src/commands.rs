@@ -3,10 +3,10 @@
 
 use anyhow::Context;
 
-use crate::cli::{AuditCommand, Cli, Command, ConfigCommand, ExportArgs, StoreArgs};
+use crate::cli::{AuditCommand, Cli, Command, ConfigCommand, ExportArgs, IndexCommand, StoreArgs};
 use crate::config::{Config, redact_url};
 use crate::store::{self, Migrations};
-use crate::{demo, runtime, serve};
+use crate::{demo, index_cmd, runtime, serve};
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -27,6 +27,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Audit {
                 command: AuditCommand::Export(args),
             } => audit_export(&args),
+            Command::Index {
+                command: IndexCommand::Score(args),
+            } => index_cmd::score(&args),
+            Command::Index {
+                command: IndexCommand::Plan(args),
+            } => index_cmd::plan(&args),
         }
     })
 }
