@@ -47,12 +47,13 @@
 //! # Layout
 //!
 //! - [`exact`] — the exact rational type and its decimal text forms.
-//! - `format.rs` / `validate.rs` — the file format and the checks on load.
+//! - `format.rs` / `validate.rs` / `bands.rs` — the file format and the checks on load.
 //! - [`instrument`] — the checked model, the shipped instruments.
 //! - [`score`] — level vectors and scoring.
 //! - [`report`] — the JSON line `wadah index score` writes.
 //! - [`plan`] — the cheapest raises to a target (exact knapsack).
 
+mod bands;
 pub mod exact;
 mod format;
 pub mod instrument;

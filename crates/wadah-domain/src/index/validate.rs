@@ -6,15 +6,14 @@
 //! is the sum of its indicators' and each domain's the sum of its aspects'; every aspect in a
 //! domain when the instrument has domains (and none otherwise); level scales with levels
 //! 1..=N; criteria only for those levels; predicate bands contiguous from 1 to N with no gap
-//! or overlap. Sizes are bounded so that the exact arithmetic stays far from `i128` limits.
+//! or overlap (`bands.rs`). Sizes are bounded so that the exact arithmetic stays far from `i128` limits.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::bands::bands;
 use super::exact::Exact;
-use super::format::{RawBand, RawIndicator, RawInstrument, RawLevel};
-use super::instrument::{
-    Aspect, Band, Domain, Indicator, Instrument, InstrumentError, LevelName, LevelScale,
-};
+use super::format::{RawIndicator, RawInstrument, RawLevel};
+use super::instrument::{Aspect, Domain, Indicator, Instrument, InstrumentError, LevelName, LevelScale};
 use super::score::PredicateBasis;
 
 /// Limits on an instrument (the shipped ones are far below them).
@@ -27,9 +26,9 @@ const MAX_TEXT: usize = 20_000;
 /// The id of the scale built from a top-level `levels` list.
 const DEFAULT_SCALE: &str = "levels";
 
-type Result<T> = std::result::Result<T, InstrumentError>;
+pub(super) type Result<T> = std::result::Result<T, InstrumentError>;
 
-fn invalid<T>(item: impl Into<String>, problem: impl Into<String>) -> Result<T> {
+pub(super) fn invalid<T>(item: impl Into<String>, problem: impl Into<String>) -> Result<T> {
     Err(InstrumentError::invalid(item, problem))
 }
 
@@ -89,7 +88,7 @@ fn check_id(id: &str) -> Result<()> {
     }
 }
 
-fn check_text(item: &str, text: &str) -> Result<()> {
+pub(super) fn check_text(item: &str, text: &str) -> Result<()> {
     if text.trim().is_empty() {
         return invalid(item, "must not be empty");
     }
@@ -448,83 +447,4 @@ fn domains(raw: &RawInstrument, inst: &mut Instrument, scale: i128) -> Result<()
         }
     }
     Ok(())
-}
-
-/// Bands as half-open intervals `[min, upper)`, the top one closed, covering `1..=max_level`.
-///
-/// `max_exclusive` is an exclusive upper bound. `max` is inclusive only for the top band; for
-/// any other band it must equal the next band's `min`, and that shared point belongs to the
-/// higher band (the Pemdi file writes `3.5–4.0` and `4.0–5.0`: 4.0 is the higher band). Bands
-/// may be listed in any order.
-fn bands(raw: &[RawBand], max_level: u8) -> Result<Vec<Band>> {
-    if raw.is_empty() {
-        return invalid("predicates", "at least one band is needed");
-    }
-    let mut bands = Vec::with_capacity(raw.len());
-    for b in raw {
-        let item = format!("predicate {:?}", b.label);
-        check_text("predicate label", &b.label)?;
-        let upper = match (b.max, b.max_exclusive) {
-            (Some(max), None) => max.0,
-            (None, Some(max)) => max.0,
-            _ => return invalid(item, "needs exactly one of `max` and `max_exclusive`"),
-        };
-        if upper <= b.min.0 {
-            return invalid(item, format!("max {upper} is not above min {}", b.min.0));
-        }
-        bands.push((
-            Band {
-                label: b.label.clone(),
-                min: b.min.0,
-                upper,
-                upper_inclusive: false,
-            },
-            b.max.is_some(),
-        ));
-    }
-    bands.sort_by_key(|(band, _)| band.min);
-    let labels: BTreeSet<String> = bands.iter().map(|(b, _)| b.label.to_lowercase()).collect();
-    if labels.len() != bands.len() {
-        return invalid("predicates", "labels must be distinct");
-    }
-    let one = Exact::from_int(1);
-    let top = Exact::from_int(i128::from(max_level));
-    if bands[0].0.min != one {
-        return invalid(
-            format!("predicate {:?}", bands[0].0.label),
-            format!("the lowest band must start at 1, not {}", bands[0].0.min),
-        );
-    }
-    for pair in bands.windows(2) {
-        let (lower, higher) = (&pair[0].0, &pair[1].0);
-        if lower.upper < higher.min {
-            return invalid(
-                "predicates",
-                format!(
-                    "gap between {} ({:?} ends) and {} ({:?} starts)",
-                    lower.upper, lower.label, higher.min, higher.label
-                ),
-            );
-        }
-        if lower.upper > higher.min {
-            return invalid(
-                "predicates",
-                format!(
-                    "{:?} (up to {}) overlaps {:?} (from {})",
-                    lower.label, lower.upper, higher.label, higher.min
-                ),
-            );
-        }
-    }
-    let Some((last, inclusive)) = bands.last_mut() else {
-        return invalid("predicates", "at least one band is needed");
-    };
-    if last.upper != top || !*inclusive {
-        return invalid(
-            format!("predicate {:?}", last.label),
-            format!("the top band must end at {top} inclusive (`max`: {top})"),
-        );
-    }
-    last.upper_inclusive = true;
-    Ok(bands.into_iter().map(|(b, _)| b).collect())
 }
