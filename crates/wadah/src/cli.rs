@@ -35,6 +35,18 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Work with the keys that sign the gateway's access tokens and assertions.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Start a new signing key now: it signs from one minute on (once every gateway node has
+    /// loaded it); the current key retires then and stays published until its tokens expire.
+    Rotate(StoreArgs),
 }
 
 #[derive(Debug, Subcommand)]
