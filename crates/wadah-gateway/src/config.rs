@@ -55,6 +55,8 @@ pub struct GatewayConfig {
     pub refresh_interval: Duration,
     /// Rejections before admission are counted per window of this length, one record each.
     pub rejection_window: Duration,
+    /// Access tokens, assertions and their signing keys.
+    pub oauth: crate::OauthConfig,
 }
 
 impl GatewayConfig {
@@ -73,6 +75,7 @@ impl GatewayConfig {
             header_read_timeout: Duration::from_secs(10),
             refresh_interval: Duration::from_millis(200),
             rejection_window: Duration::from_secs(60),
+            oauth: crate::OauthConfig::default(),
         }
     }
 }

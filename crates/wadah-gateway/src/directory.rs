@@ -27,7 +27,7 @@ use crate::{Shared, auth};
 pub async fn services(State(gw): State<Arc<Shared>>, req: Request) -> Response {
     let mut ctx = new_ctx(&gw, &req);
     let snapshot = gw.snapshot.load_full();
-    let consumer = match auth::authenticate(&snapshot, req.headers(), ctx.now) {
+    let consumer = match auth::authenticate(&snapshot, &gw.signing.load(), req.headers(), ctx.now) {
         Ok(c) => c,
         Err(e) => return refuse(&gw, &ctx, e),
     };
@@ -51,7 +51,7 @@ pub async fn openapi(
 ) -> Response {
     let mut ctx = new_ctx(&gw, &req);
     let snapshot = gw.snapshot.load_full();
-    let consumer = match auth::authenticate(&snapshot, req.headers(), ctx.now) {
+    let consumer = match auth::authenticate(&snapshot, &gw.signing.load(), req.headers(), ctx.now) {
         Ok(c) => c,
         Err(e) => return refuse(&gw, &ctx, e),
     };

@@ -92,7 +92,10 @@ async fn exchange(
         client_ip,
         consumer: &consumer,
     };
-    let headers = headers::upstream_request(&parts.headers, &fwd);
+    let mut headers = headers::upstream_request(&parts.headers, &fwd);
+    if let Err(e) = crate::assertion::add(gw, ctx, &parts.headers, &mut headers) {
+        return fail(gw, ctx, e, &upload);
+    }
     let head = Head {
         method: parts.method,
         uri,

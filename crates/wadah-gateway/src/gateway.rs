@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use hyper::body::Incoming;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -27,7 +27,7 @@ use crate::audit::AuditLog;
 use crate::config::GatewayConfig;
 use crate::pipeline::ClientAddr;
 use crate::problem::{Code, GatewayError};
-use crate::{Shared, directory, pipeline, refresh, request_id};
+use crate::{Shared, directory, keys, pipeline, refresh, request_id, token};
 
 /// How long shutdown waits for requests in flight.
 const DRAIN: Duration = Duration::from_secs(30);
@@ -44,6 +44,8 @@ pub enum StartError {
     Store(#[from] StoreError),
     #[error("cannot start the evidence log writer: {0}")]
     Audit(std::io::Error),
+    #[error("cannot load or create the token signing keys: {0}")]
+    Keys(#[from] keys::KeyError),
 }
 
 /// The bound gateway listener, ready to serve.
@@ -61,7 +63,8 @@ impl std::fmt::Debug for Gateway {
 }
 
 impl Gateway {
-    /// Loads the first snapshot, starts the refresher and the evidence log, and binds
+    /// Loads the first snapshot and the signing keys (creating the first key in an empty
+    /// store), starts their refreshers and the evidence log, and binds
     /// `config.listen` (port 0 picks a free port). An evidence directory that cannot be
     /// written does not stop the start: strict mode then refuses traffic with 503 until it can.
     pub async fn build(
@@ -81,6 +84,19 @@ impl Gateway {
                 addr: config.listen,
                 source,
             })?;
+        let issuer = match &config.oauth.issuer {
+            Some(issuer) => issuer.clone(),
+            None => format!("http://{}", listener.local_addr().unwrap_or(config.listen)),
+        };
+        let first = keys::refresh(store.as_ref(), &keys, &config.oauth, &issuer, clock.now(), None).await?;
+        let signing = Arc::new(ArcSwap::from_pointee(first));
+        keys::spawn(
+            store.clone(),
+            keys.clone(),
+            clock.clone(),
+            config.oauth.clone(),
+            Arc::downgrade(&signing),
+        );
         let mut connector = HttpConnector::new();
         connector.set_connect_timeout(Some(Duration::from_secs(5)));
         connector.set_nodelay(true);
@@ -96,6 +112,8 @@ impl Gateway {
             snapshot,
             audit,
             client,
+            signing,
+            throttle: token::Throttle::default(),
             origin: Instant::now(),
         };
         Ok(Self {
@@ -189,6 +207,8 @@ fn connection_builder(config: &GatewayConfig) -> auto::Builder<TokioExecutor> {
 fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/oauth2/token", post(token::issue).fallback(token::wrong_method))
+        .route("/.well-known/jwks.json", get(keys::jwks))
         .route("/_wadah/services", get(directory::services))
         .route(
             "/_wadah/services/{agency}/{application}/{service}/openapi",

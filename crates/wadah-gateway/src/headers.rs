@@ -3,9 +3,10 @@
 //! Removed on the way up: hop-by-hop headers (RFC 9110 §7.6.1, plus any the `Connection`
 //! header names), the consumer's credential (`Authorization`, `apikey`), `Host` (set from the
 //! upstream URL), `Expect`, and every header Wadah sets itself, so a consumer can never spoof
-//! `X-Wadah-Consumer`, `X-Request-Id` or `X-Forwarded-Proto/Host`. Added: `X-Request-Id`,
+//! `X-Wadah-Consumer`, `X-Wadah-Assertion`, `X-Request-Id` or `X-Forwarded-Proto/Host`. Added: `X-Request-Id`,
 //! `X-Forwarded-For` (the caller's address appended to any list it sent), `-Proto`, `-Host`,
-//! `X-Wadah-Consumer: {agency}/{application}`. Removed on the way down: hop-by-hop headers.
+//! `X-Wadah-Consumer: {agency}/{application}` (and `X-Wadah-Assertion`, signed by `assertion`).
+//! Removed on the way down: hop-by-hop headers.
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 
@@ -24,11 +25,12 @@ const HOP_BY_HOP: [&str; 9] = [
 ];
 
 /// Headers only Wadah may set towards an upstream.
-const OWN: [&str; 5] = [
+const OWN: [&str; 6] = [
     "x-request-id",
     "x-forwarded-proto",
     "x-forwarded-host",
     "x-wadah-consumer",
+    "x-wadah-assertion",
     "forwarded",
 ];
 
@@ -123,6 +125,7 @@ mod tests {
             ("keep-alive", "timeout=5"),
             ("te", "trailers"),
             ("x-wadah-consumer", "bpsdm/simpeg"),
+            ("x-wadah-assertion", "forged.by.consumer"),
             ("x-wadah-user", "199001012020011001"),
             ("x-forwarded-for", "10.0.0.9"),
             ("host", "gw.bontang"),
@@ -145,6 +148,7 @@ mod tests {
             "keep-alive",
             "te",
             "host",
+            "x-wadah-assertion",
         ] {
             assert!(!out.contains_key(gone), "{gone}");
         }

@@ -6,8 +6,9 @@
 //!
 //! ```text
 //!             ┌───────────── Snapshot (ArcSwap; rebuilt by `refresh` when the registry version moves)
-//!             │   routes · API-key digests · rights per service · rate-limit cells
-//!             ▼
+//!             │   routes · API-key digests · OAuth2 clients · rights per service · rate-limit cells
+//!             │           ┌── KeySet (ArcSwap; `keys` reloads it): signs tokens and assertions
+//!             ▼           ▼
 //! request ─▶ request_id ─▶ auth ─▶ route ─▶ authorize ─▶ limit ─▶ audit: admission ─▶ forward ─▶ upstream
 //!              (every       401     400/404    403         429     (strict: durable     │  502/504/413
 //!               response                                           before forwarding;   │
@@ -16,6 +17,11 @@
 //!                                                                            └▶ audit: outcome
 //! ```
 //!
+//! `auth` accepts API keys (`wdh_…`) and access tokens (ES256 JWTs from `POST /oauth2/token`,
+//! `token`), verified locally against the `KeySet` and the snapshot. `forward` adds a signed
+//! gateway assertion (`X-Wadah-Assertion`, `assertion`) that an upstream verifies with the
+//! keys at `GET /.well-known/jwks.json`.
+//!
 //! # Layout
 //! - [`Gateway`] (`gateway.rs`): build, bind, serve, drain; [`GatewayConfig`] (`config.rs`);
 //! - `pipeline`: the phases in order; `auth`, `path`, `authorize`, `limit`, `forward`
@@ -23,10 +29,13 @@
 //! - `snapshot`, `refresh`: the registry picture and its 200 ms poll;
 //! - [`audit`]: the evidence log (writer thread with group commit, segment files, verify and
 //!   export; the record format is `wadah_domain::audit`);
-//! - `directory`: `/_wadah/services`; `metrics`; `request_id`.
+//! - `directory`: `/_wadah/services`; `metrics`; `request_id`;
+//! - `token` (`POST /oauth2/token`), [`jwt`] (ES256 compact JWS), [`keys`] (signing keys in
+//!   the store, rotation, `/.well-known/jwks.json`), `assertion` (`X-Wadah-Assertion`).
 
+mod assertion;
 pub mod audit;
-mod auth;
+pub mod auth;
 mod authorize;
 mod body;
 mod config;
@@ -35,6 +44,8 @@ mod directory;
 mod forward;
 mod gateway;
 mod headers;
+pub mod jwt;
+pub mod keys;
 mod limit;
 mod metrics;
 pub mod path;
@@ -43,6 +54,7 @@ pub mod problem;
 mod refresh;
 mod request_id;
 mod snapshot;
+mod token;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -55,6 +67,7 @@ use wadah_domain::secret::Random;
 
 pub use config::{AuditDurability, GatewayConfig, default_node_id};
 pub use gateway::{Gateway, StartError};
+pub use keys::OauthConfig;
 pub use request_id::RequestId;
 
 /// What every phase shares: read-mostly, cheap to clone behind an `Arc`.
@@ -71,6 +84,10 @@ pub(crate) struct Shared {
     pub snapshot: Arc<ArcSwap<snapshot::Snapshot>>,
     pub audit: audit::AuditLog,
     pub client: Client<HttpConnector, forward::Outgoing>,
+    /// The keys that sign access tokens and assertions (reloaded by `keys::spawn`).
+    pub signing: Arc<ArcSwap<keys::KeySet>>,
+    /// Failed-authentication counters of the token endpoint.
+    pub throttle: token::Throttle,
     /// The monotonic origin of rate-limit time.
     pub origin: Instant,
 }

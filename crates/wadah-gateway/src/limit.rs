@@ -76,6 +76,18 @@ impl Gcra {
     }
 }
 
+impl Gcra {
+    /// When a request at `now_ns` would be refused: the nanoseconds until it would not.
+    /// Counts nothing (for limits on failures, counted with [`Gcra::check`] once they happen).
+    pub fn blocked_for(&self, now_ns: u64, per_minute: u32) -> Option<u64> {
+        let limit = per_minute.max(1);
+        let interval = MINUTE_NS / u64::from(limit);
+        let tolerance = interval * u64::from(limit - 1);
+        let tat = self.tat.load(Ordering::Acquire).max(now_ns);
+        (tat - now_ns > tolerance).then(|| tat - now_ns - tolerance)
+    }
+}
+
 /// Whole seconds, rounded up (for `Retry-After` and `RateLimit-Reset`).
 pub fn ceil_secs(ns: u64) -> u64 {
     ns.div_ceil(1_000_000_000)
@@ -102,6 +114,19 @@ mod tests {
         assert_eq!(ceil_secs(refused.retry_after_ns), 1);
         assert!(cell.check(t0 + SEC, 60).allowed);
         assert!(!cell.check(t0 + SEC, 60).allowed);
+    }
+
+    #[test]
+    fn blocked_for_looks_without_counting() {
+        let cell = Gcra::new();
+        for _ in 0..3 {
+            assert_eq!(cell.blocked_for(SEC, 3), None);
+        }
+        for _ in 0..3 {
+            assert!(cell.check(SEC, 3).allowed);
+        }
+        assert_eq!(cell.blocked_for(SEC, 3), Some(20 * SEC));
+        assert_eq!(cell.blocked_for(SEC + 20 * SEC, 3), None);
     }
 
     #[test]

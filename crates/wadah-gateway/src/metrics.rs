@@ -15,6 +15,7 @@ pub const AUDIT_FSYNC: &str = "wadah_gateway_audit_fsync_seconds";
 pub const AUDIT_RECORDS: &str = "wadah_gateway_audit_records_total";
 pub const AUDIT_BYTES: &str = "wadah_gateway_audit_bytes_total";
 pub const AUDIT_FAILURES: &str = "wadah_gateway_audit_write_failures_total";
+pub const TOKEN_REQUESTS: &str = "wadah_gateway_token_requests_total";
 
 /// Who called which service: the labels of an exchange.
 #[derive(Debug, Clone)]
@@ -72,4 +73,9 @@ pub fn audit_records(bytes: usize, records: usize) {
 
 pub fn audit_write_failed() {
     counter!(AUDIT_FAILURES).increment(1);
+}
+
+/// One `POST /oauth2/token`, by outcome (`issued` or the RFC 6749 error code).
+pub fn token_request(outcome: &'static str) {
+    counter!(TOKEN_REQUESTS, "outcome" => outcome).increment(1);
 }

@@ -69,7 +69,7 @@ type Admitted = (Parts, Prepared, Arc<UploadStats>);
 async fn admit(gw: &Shared, ctx: &mut RequestCtx, req: Request) -> Result<Admitted, GatewayError> {
     let snapshot = gw.snapshot.load_full();
     check_header_limits(req.headers(), gw)?;
-    let consumer = auth::authenticate(&snapshot, req.headers(), ctx.now)?;
+    let consumer = auth::authenticate(&snapshot, &gw.signing.load(), req.headers(), ctx.now)?;
     ctx.consumer = Some(consumer.clone());
     let route = resolve(&snapshot, ctx, req.uri().path())?;
     let method = authorize::method(req.method()).ok_or_else(|| {

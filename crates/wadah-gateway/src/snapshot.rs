@@ -1,5 +1,5 @@
 //! The immutable picture the hot path reads: routes by `agency/application/service`, API-key
-//! digests → consumer, rights per service, and the rate-limit cells. Built from the store's
+//! digests → consumer, OAuth2 clients by `client_id`, rights per service, and the rate-limit cells. Built from the store's
 //! [`GatewayView`] off the hot path and swapped in whole (see `refresh`), so a request sees one
 //! consistent registry version and never waits for the store.
 
@@ -59,12 +59,24 @@ pub struct Route {
 /// API keys: the first 8 bytes of the digest → (full digest, consumer).
 type KeyIndex = HashMap<[u8; 8], Vec<([u8; 32], Arc<Consumer>)>>;
 
+/// An OAuth2 client (client-credentials), by its `client_id`.
+#[derive(Debug)]
+pub struct OauthClient {
+    /// SHA-256 of the current client secret.
+    pub digest: [u8; 32],
+    /// The credential's version: any change (a rotated secret, a revocation) moves it, and
+    /// access tokens carry the version they were issued at.
+    pub version: i64,
+    pub consumer: Arc<Consumer>,
+}
+
 /// The whole picture at one registry version.
 #[derive(Debug, Default)]
 pub struct Snapshot {
     pub version: i64,
     routes: HashMap<String, Arc<Route>>,
     keys: KeyIndex,
+    clients: HashMap<String, OauthClient>,
     /// Rate-limit cells by `consumer label` + ` ` + `route key`.
     limits: HashMap<String, Arc<Gcra>>,
 }
@@ -90,13 +102,14 @@ impl Snapshot {
             })
             .collect();
         let mut keys = KeyIndex::new();
+        let mut clients = HashMap::new();
         let mut consumers = Vec::new();
         for c in view.credentials {
             let cred = c.credential;
             let Some(digest) = decode_digest(c.digest.as_str()) else {
                 continue;
             };
-            if cred.kind != CredentialKind::ApiKey || cred.revoked_at.is_some() {
+            if cred.revoked_at.is_some() {
                 continue;
             }
             let consumer = Arc::new(Consumer {
@@ -107,6 +120,20 @@ impl Snapshot {
                 expires_at: cred.expires_at,
             });
             consumers.push(consumer.clone());
+            if cred.kind == CredentialKind::OauthClient {
+                if let Some(id) = cred.client_id {
+                    let version = cred.meta.version;
+                    clients.insert(
+                        id,
+                        OauthClient {
+                            digest,
+                            version,
+                            consumer,
+                        },
+                    );
+                }
+                continue;
+            }
             let mut prefix = [0u8; 8];
             prefix.copy_from_slice(&digest[..8]);
             keys.entry(prefix).or_default().push((digest, consumer));
@@ -116,6 +143,7 @@ impl Snapshot {
             version: view.version,
             routes,
             keys,
+            clients,
             limits,
         }
     }
@@ -137,6 +165,11 @@ impl Snapshot {
             .iter()
             .find(|(stored, _)| bool::from(stored.ct_eq(digest)))
             .map(|(_, c)| c)
+    }
+
+    /// The usable (unrevoked) OAuth2 client with this `client_id`; expiry is the caller's check.
+    pub fn client(&self, client_id: &str) -> Option<&OauthClient> {
+        self.clients.get(client_id)
     }
 
     pub fn limit_cell(&self, consumer: &Consumer, route: &Route) -> Option<&Arc<Gcra>> {

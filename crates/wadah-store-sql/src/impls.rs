@@ -17,7 +17,7 @@ use wadah_store::*;
 use crate::access::{credentials, requests, rights};
 use crate::identity::{tokens, users};
 use crate::registry::{agencies, applications, governments, public_services, services};
-use crate::{SqlStore, changes, gateway, health};
+use crate::{SqlStore, changes, gateway, health, signing_keys};
 
 #[async_trait]
 impl RegistryRead for SqlStore {
@@ -357,5 +357,21 @@ impl StoreHealth for SqlStore {
 impl GatewayFeed for SqlStore {
     async fn gateway_view(&self) -> StoreResult<GatewayView> {
         gateway::view(self).await
+    }
+}
+
+#[async_trait]
+impl SigningKeys for SqlStore {
+    async fn signing_keys(&self) -> StoreResult<Vec<StoredSigningKey>> {
+        signing_keys::list(self).await
+    }
+    async fn add_signing_key(&self, key: &StoredSigningKey) -> StoreResult<bool> {
+        signing_keys::add(self, key).await
+    }
+    async fn retire_signing_keys(&self, generation: i64, at: Timestamp) -> StoreResult<u64> {
+        signing_keys::retire(self, generation, at).await
+    }
+    async fn purge_signing_keys(&self, before: Timestamp) -> StoreResult<u64> {
+        signing_keys::purge(self, before).await
     }
 }

@@ -18,6 +18,7 @@
 //! - `rows`, `query`, `error`: row decoding, the filter builder, sqlx → `StoreError`;
 //! - `registry/`, `access/`, `identity/`, `changes`, `health`: one module per resource;
 //! - `gateway`: the gateway's consistent view (services, credential digests, rights);
+//! - `signing_keys`: the keys that sign the gateway's tokens (no registry version, no change log);
 //! - `impls`: the trait implementations, which only delegate to those modules.
 
 /// The meta columns every table has, in the order `INSERT`s list them (a macro so that it can
@@ -38,6 +39,7 @@ mod impls;
 mod query;
 mod registry;
 mod rows;
+mod signing_keys;
 mod tx;
 
 use std::sync::Mutex;

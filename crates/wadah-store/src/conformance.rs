@@ -24,6 +24,7 @@ mod identity;
 mod log;
 mod registry;
 mod search;
+mod signing_keys;
 mod updates;
 
 pub use access::*;
@@ -33,6 +34,7 @@ pub use identity::*;
 pub use log::*;
 pub use registry::*;
 pub use search::*;
+pub use signing_keys::*;
 pub use updates::*;
 
 /// Expands to one `#[tokio::test]` per conformance case. The argument is an expression that
@@ -67,6 +69,7 @@ macro_rules! conformance_tests {
             search_takes_punctuation_literally
             search_follows_renames_and_deletes
             search_results_page_completely
+            signing_keys_are_added_once_per_generation
         );
     };
     (@cases ($setup:expr) $($case:ident)*) => {

@@ -303,13 +303,74 @@ pub trait GatewayFeed: Send + Sync {
     async fn gateway_view(&self) -> StoreResult<GatewayView>;
 }
 
+/// One key that signs the gateway's tokens and assertions, as stored (see [`SigningKeys`]).
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoredSigningKey {
+    /// The key id (`kid`): the RFC 7638 thumbprint of the public key.
+    pub kid: String,
+    /// Keys take over in generation order; a generation has at most one key.
+    pub generation: i64,
+    /// The JWS algorithm (`ES256`).
+    pub alg: String,
+    /// The public key as a JWK (JSON text), published at `/.well-known/jwks.json`.
+    pub public_jwk: String,
+    /// The PKCS#8 private key, sealed with the master key ring (never plain).
+    pub private_sealed: String,
+    pub created_at: Timestamp,
+    /// From when the key signs.
+    pub activates_at: Timestamp,
+    /// From when the key no longer signs (it stays published until its tokens expire).
+    pub retires_at: Timestamp,
+}
+
+impl std::fmt::Debug for StoredSigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredSigningKey")
+            .field("kid", &self.kid)
+            .field("generation", &self.generation)
+            .field("activates_at", &self.activates_at)
+            .field("retires_at", &self.retires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The gateway's signing keys, shared by every node. Not registry objects: their writes do not
+/// move the registry version or the change log (the gateway reloads them on its own timer).
+#[async_trait]
+pub trait SigningKeys: Send + Sync {
+    /// Every stored key, ordered by generation.
+    async fn signing_keys(&self) -> StoreResult<Vec<StoredSigningKey>>;
+    /// Adds `key` unless its generation (or kid) is taken, e.g. by another node that created
+    /// the same next key a moment earlier; answers whether this call added it.
+    async fn add_signing_key(&self, key: &StoredSigningKey) -> StoreResult<bool>;
+    /// Makes every key of a generation below `generation` retire at `at` at the latest;
+    /// answers how many changed.
+    async fn retire_signing_keys(&self, generation: i64, at: Timestamp) -> StoreResult<u64>;
+    /// Deletes keys that retired before `before`; answers how many.
+    async fn purge_signing_keys(&self, before: Timestamp) -> StoreResult<u64>;
+}
+
 /// Everything an engine provides.
 pub trait Store:
-    RegistryRead + RegistryWrite + AccessStore + IdentityStore + ChangeLogRead + StoreHealth + GatewayFeed
+    RegistryRead
+    + RegistryWrite
+    + AccessStore
+    + IdentityStore
+    + ChangeLogRead
+    + StoreHealth
+    + GatewayFeed
+    + SigningKeys
 {
 }
 
 impl<T> Store for T where
-    T: RegistryRead + RegistryWrite + AccessStore + IdentityStore + ChangeLogRead + StoreHealth + GatewayFeed
+    T: RegistryRead
+        + RegistryWrite
+        + AccessStore
+        + IdentityStore
+        + ChangeLogRead
+        + StoreHealth
+        + GatewayFeed
+        + SigningKeys
 {
 }

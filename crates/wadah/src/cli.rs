@@ -40,6 +40,11 @@ pub enum Command {
         #[command(subcommand)]
         command: IndexCommand,
     },
+    /// Work with the keys that sign the gateway's access tokens and assertions.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -74,6 +79,13 @@ pub struct IndexPlanArgs {
     /// 1->2, ...; each {"rupiah": R, "months": M} or null for a step that cannot be taken]}}.
     #[arg(long, value_name = "FILE")]
     pub costs: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Start a new signing key now: it signs from one minute on (once every gateway node has
+    /// loaded it); the current key retires then and stays published until its tokens expire.
+    Rotate(StoreArgs),
 }
 
 #[derive(Debug, Subcommand)]

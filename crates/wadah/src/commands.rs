@@ -3,7 +3,9 @@
 
 use anyhow::Context;
 
-use crate::cli::{AuditCommand, Cli, Command, ConfigCommand, ExportArgs, IndexCommand, StoreArgs};
+use crate::cli::{
+    AuditCommand, Cli, Command, ConfigCommand, ExportArgs, IndexCommand, KeysCommand, StoreArgs,
+};
 use crate::config::{Config, redact_url};
 use crate::store::{self, Migrations};
 use crate::{demo, index_cmd, runtime, serve};
@@ -33,6 +35,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Index {
                 command: IndexCommand::Plan(args),
             } => index_cmd::plan(&args),
+            Command::Keys {
+                command: KeysCommand::Rotate(args),
+            } => keys_rotate(&args).await,
         }
     })
 }
@@ -84,6 +89,26 @@ async fn config_check(args: &StoreArgs) -> anyhow::Result<()> {
         Ok(()) => println!("  schema:           up to date"),
         Err(e) => println!("  schema:           not ready ({e}); run `wadah migrate`"),
     }
+    Ok(())
+}
+
+async fn keys_rotate(args: &StoreArgs) -> anyhow::Result<()> {
+    use wadah_domain::Clock as _;
+    let config = load(args)?;
+    let store = store::open(&config, Migrations::Apply).await?;
+    let ring = wadah_seal::KeyRing::new(
+        wadah_seal::MasterKey::load_or_create(&config.master_key_file)
+            .context("cannot load the master key")?,
+    );
+    let now = wadah_domain::time::SystemClock.now();
+    let kid = wadah_gateway::keys::rotate_now(store.as_ref(), &ring, config.oauth.key_rotation, now)
+        .await
+        .context("cannot rotate the signing keys")?;
+    let from = now + chrono::Duration::from_std(wadah_gateway::keys::ROTATE_DELAY).unwrap_or_default();
+    println!(
+        "new signing key {kid} signs from {} on; older keys retire then and stay published until their tokens expire",
+        from.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
     Ok(())
 }
 

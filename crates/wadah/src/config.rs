@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use serde::Deserialize;
-use wadah_gateway::{AuditDurability, GatewayConfig, default_node_id};
+use wadah_gateway::{AuditDurability, GatewayConfig, OauthConfig, default_node_id};
 
 /// Environment variables that are not configuration keys: the log filter and test settings.
 const NOT_CONFIG: &[&str] = &["WADAH_LOG"];
@@ -30,6 +30,16 @@ pub struct RawConfig {
     pub log: RawLog,
     #[serde(default)]
     pub secrets: RawSecrets,
+    #[serde(default)]
+    pub oauth: RawOauth,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOauth {
+    pub issuer: Option<String>,
+    pub token_lifetime_secs: Option<u64>,
+    pub key_rotation_days: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -111,6 +121,8 @@ pub struct Config {
     pub gateway: GatewaySettings,
     /// The key file that seals stored secrets (`wadah_seal`); default `DATA_DIR/master.key`.
     pub master_key_file: PathBuf,
+    /// Access tokens, gateway assertions and their signing keys (`[oauth]`).
+    pub oauth: OauthConfig,
 }
 
 /// The gateway keys beyond its address (see `wadah.example.toml`).
@@ -135,6 +147,7 @@ impl Config {
             durability: self.gateway.audit_durability,
             segment_bytes: self.gateway.audit_segment_bytes,
             max_body_bytes: self.gateway.max_body_bytes,
+            oauth: self.oauth.clone(),
             ..GatewayConfig::new(self.gateway_listen, &self.data_dir)
         }
     }
@@ -211,12 +224,14 @@ impl Config {
             bail!("web.listen and gateway.listen must differ: the two listeners are never mixed");
         }
         let gateway = gateway_settings(raw.gateway)?;
+        let oauth = oauth_settings(raw.oauth)?;
         let master_key_file = raw
             .secrets
             .master_key_file
             .unwrap_or_else(|| data_dir.join("master.key"));
         Ok(Self {
             gateway,
+            oauth,
             master_key_file,
             data_dir,
             web_listen,
@@ -252,6 +267,36 @@ fn gateway_settings(raw: RawGateway) -> anyhow::Result<GatewaySettings> {
         audit_durability,
         audit_segment_bytes,
         max_body_bytes,
+    })
+}
+
+fn oauth_settings(raw: RawOauth) -> anyhow::Result<OauthConfig> {
+    let defaults = OauthConfig::default();
+    let issuer = raw.issuer.filter(|i| !i.is_empty());
+    if let Some(issuer) = &issuer {
+        let ok = (issuer.starts_with("https://") || issuer.starts_with("http://"))
+            && issuer.len() <= 256
+            && issuer.bytes().all(|b| b.is_ascii_graphic());
+        if !ok {
+            bail!("oauth.issuer must be an http(s) URL of at most 256 visible characters (got {issuer:?})");
+        }
+    }
+    let lifetime = raw
+        .token_lifetime_secs
+        .unwrap_or(defaults.token_lifetime.as_secs());
+    let max = wadah_gateway::keys::MAX_TOKEN_LIFETIME.as_secs();
+    if !(60..=max).contains(&lifetime) {
+        bail!("oauth.token_lifetime_secs must be between 60 and {max} (got {lifetime})");
+    }
+    let days = raw.key_rotation_days.unwrap_or(30);
+    if !(1..=365).contains(&days) {
+        bail!("oauth.key_rotation_days must be between 1 and 365 (got {days})");
+    }
+    Ok(OauthConfig {
+        issuer,
+        token_lifetime: std::time::Duration::from_secs(lifetime),
+        key_rotation: std::time::Duration::from_secs(days * 24 * 3600),
+        ..defaults
     })
 }
 
@@ -386,6 +431,13 @@ mod tests {
                 "10",
                 "gateway.audit_segment_bytes",
             ),
+            (
+                "WADAH_OAUTH__TOKEN_LIFETIME_SECS",
+                "86400",
+                "oauth.token_lifetime_secs",
+            ),
+            ("WADAH_OAUTH__KEY_ROTATION_DAYS", "0", "oauth.key_rotation_days"),
+            ("WADAH_OAUTH__ISSUER", "gw.bontang", "oauth.issuer"),
         ] {
             let err = Config::load_from(None, None, env(&[(k, v)])).unwrap_err();
             assert!(format!("{err:#}").contains(needle), "{err:#}");
@@ -406,6 +458,8 @@ mod tests {
         assert!(raw.database.url.is_some() && raw.database.max_connections.is_some());
         assert!(raw.log.level.is_some() && raw.log.format.is_some());
         assert!(raw.secrets.master_key_file.is_some());
+        assert!(raw.oauth.issuer.is_some() && raw.oauth.token_lifetime_secs.is_some());
+        assert!(raw.oauth.key_rotation_days.is_some());
         Config::load_from(Some(&path), None, env(&[])).unwrap();
     }
 }

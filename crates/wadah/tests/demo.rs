@@ -61,11 +61,31 @@ fn the_demo_serves_the_bontang_pilot_and_survives_a_restart() {
         count(&catalog) >= 4,
         "the public catalogue lists the public services: {catalog}"
     );
+
+    // The demo's OAuth2 client gets a token (RFC 6749 §4.4) and calls a BPSDM service with it.
+    let (client_id, secret) = demo.client("diskominfo", "dashboard-kota");
+    let (status, issued) = demo.gateway_token(&format!(
+        "grant_type=client_credentials&client_id={client_id}&client_secret={secret}"
+    ));
+    assert_eq!(status, 200, "{issued}");
+    assert_eq!(issued["token_type"], "Bearer");
+    let access = issued["access_token"].as_str().expect("access_token");
+    let (status, _, body) = demo.gateway_get("/bpsdm/simpeg/pegawai/pegawai?limit=2", Some(access));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["items"].as_array().map(Vec::len), Some(2), "{body}");
+    let (status, refused) = demo.gateway_token(&format!(
+        "grant_type=client_credentials&client_id={client_id}&client_secret=wdhs_wrong"
+    ));
+    assert_eq!((status, refused["error"].as_str()), (400, Some("invalid_client")));
+    let (status, _, jwks) = demo.gateway_get("/.well-known/jwks.json", None);
+    assert_eq!((status, jwks["keys"].as_array().map(Vec::len)), (200, Some(1)));
     demo.stop();
 
     // Re-running on the same data dir reuses it: same token, same data, nothing duplicated.
     let again = Demo::start(dir.path());
     assert_eq!(again.token(), token);
+    let (_, _, again_jwks) = again.gateway_get("/.well-known/jwks.json", None);
+    assert_eq!(again_jwks, jwks, "the signing key survives a restart");
     assert_eq!(
         count(&again.get("/api/v1/agencies/bpsdm/applications", Some(&token)).1),
         11

@@ -17,9 +17,9 @@ use tokio::net::{TcpListener, TcpStream};
 use wadah_domain::access::AccessRightSpec;
 use wadah_domain::credential::CredentialSpec;
 use wadah_domain::secret::{self, Random, SecretKind};
-use wadah_domain::time::SystemClock;
+use wadah_domain::time::{FixedClock, SystemClock};
 use wadah_domain::{Actor, Clock, Code};
-use wadah_gateway::{AuditDurability, Gateway, GatewayConfig};
+use wadah_gateway::{AuditDurability, Gateway, GatewayConfig, OauthConfig};
 use wadah_store::{Change, Store, StoredSecret};
 use wadah_store_sqlite::testing::TempSqlite;
 
@@ -113,6 +113,10 @@ pub struct TestGateway {
     pub dashboard: Key,
     /// dinsos/e-bansos: no rights at all.
     pub bansos: Key,
+    /// diskominfo/dashboard's OAuth2 client (same rights as `dashboard`).
+    pub client: Client,
+    /// The gateway's clock when the test fixed it (`Options::fixed_clock`).
+    pub clock: Option<Arc<FixedClock>>,
     /// Dropping it stops the gateway (graceful shutdown runs).
     pub _stop: tokio::sync::oneshot::Sender<()>,
     pub _temp: TempSqlite,
@@ -141,6 +145,9 @@ pub struct Options {
     pub limit: Option<u32>,
     /// Points bpsdm/simpeg/pegawai at this address instead of the recording upstream.
     pub upstream: Option<String>,
+    /// Runs the gateway on a clock that moves only when the test moves it.
+    pub fixed_clock: bool,
+    pub oauth: OauthConfig,
 }
 
 impl Default for Options {
@@ -151,6 +158,11 @@ impl Default for Options {
             timeout_ms: 5_000,
             limit: None,
             upstream: None,
+            fixed_clock: false,
+            oauth: OauthConfig {
+                key_refresh_interval: Duration::from_millis(50),
+                ..OauthConfig::default()
+            },
         }
     }
 }
@@ -171,24 +183,27 @@ pub async fn spawn_with(options: Options) -> TestGateway {
     seed(store.as_ref(), &base, &options).await;
     let dashboard = key(store.as_ref(), "diskominfo", "dashboard").await;
     let bansos = key(store.as_ref(), "dinsos", "e-bansos").await;
+    let client = client(store.as_ref(), "diskominfo", "dashboard").await;
+    let fixed = options
+        .fixed_clock
+        .then(|| Arc::new(FixedClock::at(SystemClock.now())));
+    let clock: Arc<dyn Clock> = match &fixed {
+        Some(c) => c.clone(),
+        None => Arc::new(SystemClock),
+    };
     let dir = tempfile::tempdir().unwrap();
     let mut config = GatewayConfig::new("127.0.0.1:0".parse().unwrap(), dir.path());
     config.durability = options.durability;
     config.node_id = "test-node".into();
     config.max_body_bytes = 1024 * 1024;
+    config.oauth = options.oauth.clone();
     if let Some(audit_dir) = options.audit_dir {
         config.audit_dir = audit_dir;
     }
     let audit_dir = config.audit_dir.clone();
-    let gateway = Gateway::build(
-        config,
-        store.clone(),
-        Arc::new(SystemClock),
-        Arc::new(OsRandom),
-        test_keys(),
-    )
-    .await
-    .unwrap();
+    let gateway = Gateway::build(config, store.clone(), clock, Arc::new(OsRandom), test_keys())
+        .await
+        .unwrap();
     let addr = gateway.local_addr().unwrap();
     let audit = gateway.audit();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -204,6 +219,8 @@ pub async fn spawn_with(options: Options) -> TestGateway {
         audit,
         dashboard,
         bansos,
+        client,
+        clock: fixed,
         _stop: stop,
         _temp: temp,
         _dir: dir,
@@ -271,6 +288,40 @@ pub async fn key(store: &dyn Store, agency: &str, app: &str) -> Key {
     Key {
         id: cred.id,
         plain: issued.plain,
+    }
+}
+
+/// An OAuth2 client's credentials.
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub id: String,
+    pub client_id: String,
+    pub secret: String,
+}
+
+pub async fn client(store: &dyn Store, agency: &str, app: &str) -> Client {
+    let issued = secret::issue(SecretKind::ClientSecret, &OsRandom);
+    let client_id = secret::public_id("wdhc_", &OsRandom);
+    let spec: CredentialSpec = spec(json!({"name": "klien", "kind": "oauth_client"}));
+    let stored = StoredSecret {
+        digest: issued.digest,
+        hint: issued.hint,
+    };
+    let cred = store
+        .create_credential(
+            &code(agency),
+            &code(app),
+            &spec,
+            &stored,
+            Some(&client_id),
+            &change(),
+        )
+        .await
+        .unwrap();
+    Client {
+        id: cred.id,
+        client_id,
+        secret: issued.plain,
     }
 }
 

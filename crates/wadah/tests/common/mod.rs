@@ -70,6 +70,38 @@ impl Demo {
         c["api_key"].as_str().expect("api_key").to_owned()
     }
 
+    /// A demo consumer's OAuth2 client id and secret.
+    pub fn client(&self, agency: &str, application: &str) -> (String, String) {
+        let consumers = self.creds["consumers"].as_array().expect("consumers");
+        let c = consumers
+            .iter()
+            .find(|c| c["agency"] == agency && c["application"] == application)
+            .expect("the consumer is in the demo");
+        let field = |k: &str| c[k].as_str().expect(k).to_owned();
+        (field("client_id"), field("client_secret"))
+    }
+
+    /// `POST /oauth2/token` on the gateway with a form body: (status, JSON body).
+    pub fn gateway_token(&self, form: &str) -> (u16, Value) {
+        let host = self.url("gateway_url");
+        let mut stream = TcpStream::connect(host).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .expect("timeout");
+        write!(
+            stream,
+            "POST /oauth2/token HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{form}",
+            form.len()
+        )
+        .expect("write");
+        let mut raw = String::new();
+        stream.read_to_string(&mut raw).expect("read");
+        let status: u16 = raw[9..12].parse().expect("status");
+        let body = raw.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+        (status, serde_json::from_str(body).unwrap_or(Value::Null))
+    }
+
     /// GET on the web listener: (status, JSON body).
     pub fn get(&self, path: &str, token: Option<&str>) -> (u16, Value) {
         let (status, _, body) = http_get(self.url("web_url"), path, token);
