@@ -17,7 +17,9 @@
 //! - `tx`: the write transaction and the change log it appends to;
 //! - `rows`, `query`, `error`: row decoding, the filter builder, sqlx → `StoreError`;
 //! - `registry/`, `access/`, `identity/`, `changes`, `health`: one module per resource;
-//! - `gateway`: the gateway's consistent view (services, credential digests, rights);
+//! - `upstream`: upstream credentials (public part + sealed secret, one row per service);
+//! - `gateway`: the gateway's consistent view (services, credential digests, rights, sealed
+//!   upstream credentials);
 //! - `impls`: the trait implementations, which only delegate to those modules.
 
 /// The meta columns every table has, in the order `INSERT`s list them (a macro so that it can
@@ -39,6 +41,7 @@ mod query;
 mod registry;
 mod rows;
 mod tx;
+mod upstream;
 
 use std::sync::Mutex;
 

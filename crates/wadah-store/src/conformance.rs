@@ -25,6 +25,7 @@ mod log;
 mod registry;
 mod search;
 mod updates;
+mod upstream;
 
 pub use access::*;
 pub use directory::*;
@@ -34,6 +35,7 @@ pub use log::*;
 pub use registry::*;
 pub use search::*;
 pub use updates::*;
+pub use upstream::*;
 
 /// Expands to one `#[tokio::test]` per conformance case. The argument is an expression that
 /// evaluates to a future of `Option<(store, guard)>`, where `store` derefs to something that is
@@ -67,6 +69,7 @@ macro_rules! conformance_tests {
             search_takes_punctuation_literally
             search_follows_renames_and_deletes
             search_results_page_completely
+            upstream_credentials_stay_sealed
         );
     };
     (@cases ($setup:expr) $($case:ident)*) => {

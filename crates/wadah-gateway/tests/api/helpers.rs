@@ -141,6 +141,13 @@ pub struct Options {
     pub limit: Option<u32>,
     /// Points bpsdm/simpeg/pegawai at this address instead of the recording upstream.
     pub upstream: Option<String>,
+    /// The services' `upstream_ca_pem`.
+    pub ca_pem: Option<String>,
+    /// bpsdm/simpeg/pegawai's upstream credential (an `UpstreamCredentialSpec` as JSON),
+    /// sealed with [`test_keys`].
+    pub upstream_credential: Option<Value>,
+    /// The gateway's clock (the system's by default).
+    pub clock: Option<Arc<dyn Clock>>,
 }
 
 impl Default for Options {
@@ -151,6 +158,9 @@ impl Default for Options {
             timeout_ms: 5_000,
             limit: None,
             upstream: None,
+            ca_pem: None,
+            upstream_credential: None,
+            clock: None,
         }
     }
 }
@@ -180,10 +190,11 @@ pub async fn spawn_with(options: Options) -> TestGateway {
         config.audit_dir = audit_dir;
     }
     let audit_dir = config.audit_dir.clone();
+    let clock = options.clock.clone().unwrap_or_else(|| Arc::new(SystemClock));
     let gateway = Gateway::build(
         config,
         store.clone(),
-        Arc::new(SystemClock),
+        clock,
         Arc::new(OsRandom),
         test_keys(),
     )
@@ -232,15 +243,20 @@ async fn seed(store: &dyn Store, base: &str, options: &Options) {
             .unwrap();
     }
     for (svc, visibility) in [("pegawai", "public"), ("gaji", "internal")] {
-        let s = spec(
-            json!({"code": svc, "name": format!("Layanan {svc}"), "visibility": visibility,
+        let mut doc = json!({"code": svc, "name": format!("Layanan {svc}"), "visibility": visibility,
             "upstream_url": format!("{base}/{svc}"), "classification": "terbatas", "timeout_ms": options.timeout_ms,
-            "openapi": "openapi: 3.1.0\ninfo: {title: Pegawai, version: '1'}\npaths: {}\n"}),
-        );
+            "openapi": "openapi: 3.1.0\ninfo: {title: Pegawai, version: '1'}\npaths: {}\n"});
+        if let Some(pem) = &options.ca_pem {
+            doc["upstream_ca_pem"] = json!(pem);
+        }
+        let s = spec(doc);
         store
             .create_service(&code("bpsdm"), &code("simpeg"), &s, &change())
             .await
             .unwrap();
+    }
+    if let Some(credential) = &options.upstream_credential {
+        set_upstream_credential(store, credential.clone()).await;
     }
     let mut pegawai: AccessRightSpec = spec(json!({
         "consumer": {"agency": "diskominfo", "application": "dashboard"},
@@ -255,6 +271,24 @@ async fn seed(store: &dyn Store, base: &str, options: &Options) {
         "methods": ["GET"], "paths": ["/pegawai/*"],
     }));
     store.create_right(&gaji, &change()).await.unwrap();
+}
+
+/// Seals `credential` (an `UpstreamCredentialSpec` as JSON) for bpsdm/simpeg/pegawai, as the
+/// admin API does, and stores it.
+pub async fn set_upstream_credential(store: &dyn Store, credential: Value) {
+    use wadah_domain::upstream::{UpstreamCredentialSpec, seal_context};
+    let credential: UpstreamCredentialSpec = spec(credential);
+    let (public, secret) = credential.split().unwrap();
+    let service = wadah_domain::service::ServiceRef {
+        agency: code("bpsdm"),
+        application: code("simpeg"),
+        service: code("pegawai"),
+    };
+    let sealed = test_keys().seal(secret.as_bytes(), &seal_context(&service)).unwrap();
+    store
+        .set_upstream_credential(&service, &public, &sealed, &change())
+        .await
+        .unwrap();
 }
 
 pub async fn key(store: &dyn Store, agency: &str, app: &str) -> Key {

@@ -7,3 +7,6 @@ mod access;
 mod evidence;
 mod forwarding;
 mod helpers;
+mod https;
+mod upstream_credentials;
+mod upstream_tls;
