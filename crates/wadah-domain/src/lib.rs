@@ -23,6 +23,7 @@ pub mod secret;
 pub mod service;
 pub mod text;
 pub mod time;
+pub mod upstream;
 pub mod user;
 
 pub use code::Code;

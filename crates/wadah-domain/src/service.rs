@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use crate::application::WebUrl;
 use crate::openapi::OpenApiDocument;
 use crate::text::{Description, Name};
+use crate::upstream::CaBundle;
 use crate::{Code, Meta, ValidationError};
 
 /// Who may discover the service in the directory.
@@ -63,6 +64,10 @@ pub struct ServiceSpec {
     #[serde(default = "default_limit")]
     #[schema(minimum = 1, maximum = 1000000)]
     pub default_limit_per_minute: u32,
+    /// PEM CA certificates trusted for an `https://` upstream besides the system's roots
+    /// (e.g. a government intranet's private CA); at most 64 KiB and 16 certificates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upstream_ca_pem: Option<CaBundle>,
 }
 
 impl ServiceSpec {

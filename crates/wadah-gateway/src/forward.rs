@@ -1,9 +1,12 @@
 //! Phase 5, forward: send the admitted request to the service's upstream and stream the answer
-//! back. One pooled hyper client serves every upstream (HTTP/1.1; redirects are passed to the
-//! consumer, never followed). The upstream gets the base path + the checked rest of the path,
+//! back. The route's pooled client (`upstream::client`: HTTP/1.1, or TLS with HTTP/2 by ALPN)
+//! sends it; redirects are passed to the consumer, never followed. The provider's upstream
+//! credential (`upstream::credentials`) is added in place of the consumer's. The upstream gets the base path + the checked rest of the path,
 //! the query unchanged, the headers `headers` allows, and the body as it arrives.
 //!
-//! Failures map to problem codes: no connection → 502 `upstream_unavailable`; a broken
+//! Failures map to problem codes: no connection → 502 `upstream_unavailable`; a certificate
+//! that does not verify → 502 `upstream_tls_error`; no upstream credential (token endpoint
+//! failed) → 502 `upstream_credential_failed`; a broken
 //! exchange → 502 `upstream_error`; no response head within the service's timeout → 504
 //! `upstream_timeout`; a streamed body past the limit → 413. A request is retried once, only
 //! when its method is idempotent, its body was buffered and the connection failed before
@@ -13,7 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Request, Response, Uri};
+use axum::http::{HeaderMap, Request, Response, StatusCode, Uri};
 use axum::response::IntoResponse;
 use bytes::Bytes;
 use http_body_util::{Either, Full};
@@ -28,6 +31,7 @@ use crate::metrics;
 use crate::path;
 use crate::problem::{Code, GatewayError};
 use crate::snapshot::Upstream;
+use crate::upstream::client::HttpsClient;
 
 /// The body type the upstream client sends.
 pub type Outgoing = Either<Full<Bytes>, Upload>;
@@ -71,7 +75,7 @@ async fn exchange(
     let Some(upstream) = route.upstream.as_ref() else {
         let e = GatewayError::new(
             Code::UpstreamUnavailable,
-            "the service's upstream URL cannot be called (only http:// for now)",
+            "the service's upstream URL cannot be called (only http:// and https://)",
         );
         return fail(gw, ctx, e, &upload);
     };
@@ -93,16 +97,43 @@ async fn exchange(
         consumer: &consumer,
     };
     let mut headers = headers::upstream_request(&parts.headers, &fwd);
+    if let Some(auth) = &route.auth
+        && let Err(e) = auth.apply(&mut headers, gw.clock.as_ref(), route.timeout).await
+    {
+        return fail(gw, ctx, e, &upload);
+    }
     if let Err(e) = crate::assertion::add(gw, ctx, &parts.headers, &mut headers) {
         return fail(gw, ctx, e, &upload);
     }
-    let head = Head {
+    let mut head = Head {
         method: parts.method,
         uri,
         headers,
+        client: route.client.clone(),
     };
     ctx.request_out = Some(ctx.micros_now());
-    match send(gw, &head, body, &upload, route.timeout).await {
+    let replay = match &body {
+        Prepared::Buffered(bytes) => Some(bytes.clone()),
+        Prepared::Streamed(_) => None,
+    };
+    let sent = send(gw, &head, body, &upload, route.timeout).await;
+    let sent = match (sent, replay, &route.auth) {
+        // A refused access token: once more with a fresh one, when the body can be resent.
+        (Ok(r), Some(bytes), Some(auth))
+            if r.status() == StatusCode::UNAUTHORIZED && auth.renew(&head.headers) =>
+        {
+            drop(r);
+            match auth
+                .apply(&mut head.headers, gw.clock.as_ref(), route.timeout)
+                .await
+            {
+                Ok(()) => send(gw, &head, Prepared::Buffered(bytes), &upload, route.timeout).await,
+                Err(e) => Err(e),
+            }
+        }
+        (sent, _, _) => sent,
+    };
+    match sent {
         Ok(response) => respond(gw, ctx, response, upload),
         Err(e) => fail(gw, ctx, e, &upload),
     }
@@ -142,6 +173,7 @@ struct Head {
     method: axum::http::Method,
     uri: Uri,
     headers: HeaderMap,
+    client: HttpsClient,
 }
 
 impl Head {
@@ -180,7 +212,7 @@ async fn send(
             let mut last = None;
             for _ in 0..attempts {
                 let req = head.request(Either::Left(Full::new(bytes.clone())))?;
-                match tokio::time::timeout_at(deadline, gw.client.request(req)).await {
+                match tokio::time::timeout_at(deadline, head.client.request(req)).await {
                     Err(_) => return Err(timed_out()),
                     Ok(Ok(response)) => return Ok(response),
                     // Nothing was sent when the connection failed: safe to try once more.
@@ -193,7 +225,7 @@ async fn send(
         Prepared::Streamed(stream) => {
             let limit = gw.config.max_body_bytes;
             let req = head.request(Either::Right(Upload::new(stream, limit, upload.clone())))?;
-            match tokio::time::timeout_at(deadline, gw.client.request(req)).await {
+            match tokio::time::timeout_at(deadline, head.client.request(req)).await {
                 Err(_) => Err(timed_out()),
                 Ok(Ok(response)) => Ok(response),
                 Ok(Err(e)) => Err(classify(&e, upload)),
@@ -207,6 +239,13 @@ fn classify(e: &hyper_util::client::legacy::Error, upload: &UploadStats) -> Gate
         return GatewayError::new(
             Code::PayloadTooLarge,
             "the request body is larger than the gateway accepts",
+        );
+    }
+    if crate::upstream::client::tls_failure(e) {
+        tracing::warn!(error = ?e, "upstream TLS handshake failed");
+        return GatewayError::new(
+            Code::UpstreamTlsError,
+            "the upstream's TLS certificate could not be verified",
         );
     }
     if e.is_connect() {

@@ -1,5 +1,5 @@
 //! [`Gateway`]: builds everything the listener needs (first snapshot, refresher, evidence log,
-//! upstream client), binds, and serves until told to stop, then drains in-flight requests and
+//! upstream clients), binds, and serves until told to stop, then drains in-flight requests and
 //! flushes the evidence log. `router()` is the same service without a socket, for tests.
 
 use std::future::Future;
@@ -11,8 +11,6 @@ use arc_swap::ArcSwap;
 use axum::Router;
 use axum::routing::{get, post};
 use hyper::body::Incoming;
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
@@ -27,6 +25,8 @@ use crate::audit::AuditLog;
 use crate::config::GatewayConfig;
 use crate::pipeline::ClientAddr;
 use crate::problem::{Code, GatewayError};
+use crate::upstream::Upstreams;
+use crate::upstream::client::Clients;
 use crate::{Shared, directory, keys, pipeline, refresh, request_id, token};
 
 /// How long shutdown waits for requests in flight.
@@ -74,9 +74,18 @@ impl Gateway {
         random: Arc<dyn Random>,
         keys: Arc<KeyRing>,
     ) -> Result<Self, StartError> {
-        let first = refresh::initial(store.as_ref()).await?;
+        let upstreams = Arc::new(Upstreams {
+            keys: keys.clone(),
+            clients: Clients::load(),
+        });
+        let first = refresh::initial(store.as_ref(), &upstreams).await?;
         let snapshot = Arc::new(ArcSwap::from_pointee(first));
-        refresh::spawn(store.clone(), Arc::downgrade(&snapshot), config.refresh_interval);
+        refresh::spawn(
+            store.clone(),
+            Arc::downgrade(&snapshot),
+            upstreams,
+            config.refresh_interval,
+        );
         let audit = AuditLog::start(&config, clock.clone()).map_err(StartError::Audit)?;
         let listener = TcpListener::bind(config.listen)
             .await
@@ -97,13 +106,6 @@ impl Gateway {
             config.oauth.clone(),
             Arc::downgrade(&signing),
         );
-        let mut connector = HttpConnector::new();
-        connector.set_connect_timeout(Some(Duration::from_secs(5)));
-        connector.set_nodelay(true);
-        let client = Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(Duration::from_secs(60))
-            .pool_max_idle_per_host(256)
-            .build(connector);
         let shared = Shared {
             config,
             clock,
@@ -111,7 +113,6 @@ impl Gateway {
             keys,
             snapshot,
             audit,
-            client,
             signing,
             throttle: token::Throttle::default(),
             origin: Instant::now(),

@@ -6,14 +6,16 @@
 //!
 //! ```text
 //!             ┌───────────── Snapshot (ArcSwap; rebuilt by `refresh` when the registry version moves)
-//!             │   routes · API-key digests · OAuth2 clients · rights per service · rate-limit cells
+//!             │   routes (+ upstream client, opened upstream credential) · API-key digests ·
+//!             │   OAuth2 clients · rights per service · rate-limit cells
 //!             │           ┌── KeySet (ArcSwap; `keys` reloads it): signs tokens and assertions
 //!             ▼           ▼
 //! request ─▶ request_id ─▶ auth ─▶ route ─▶ authorize ─▶ limit ─▶ audit: admission ─▶ forward ─▶ upstream
 //!              (every       401     400/404    403         429     (strict: durable     │  502/504/413
-//!               response                                           before forwarding;   │
-//!               has one)    └────── refused: counted in metrics + one    503 if not)    ▼
-//!                                   aggregated evidence record per window    response streamed back
+//!               response                                           before forwarding;   │  (consumer credential out,
+//!               has one)    └────── refused: counted in metrics + one    503 if not)    │   upstream credential in)
+//!                                   aggregated evidence record per window               ▼
+//!                                                                            response streamed back
 //!                                                                            └▶ audit: outcome
 //! ```
 //!
@@ -27,6 +29,8 @@
 //! - `pipeline`: the phases in order; `auth`, `path`, `authorize`, `limit`, `forward`
 //!   (`headers`, `body`): one module per phase; `problem`: the error-code table;
 //! - `snapshot`, `refresh`: the registry picture and its 200 ms poll;
+//! - `upstream`: pooled upstream clients (TLS with system roots + per-service CA, HTTP/2 by
+//!   ALPN) and upstream credentials (opened at snapshot build, OAuth2 tokens cached);
 //! - [`audit`]: the evidence log (writer thread with group commit, segment files, verify and
 //!   export; the record format is `wadah_domain::audit`);
 //! - `directory`: `/_wadah/services`; `metrics`; `request_id`;
@@ -55,13 +59,12 @@ mod refresh;
 mod request_id;
 mod snapshot;
 mod token;
+mod upstream;
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use arc_swap::ArcSwap;
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
 use wadah_domain::Clock;
 use wadah_domain::secret::Random;
 
@@ -83,7 +86,6 @@ pub(crate) struct Shared {
     pub keys: Arc<wadah_seal::KeyRing>,
     pub snapshot: Arc<ArcSwap<snapshot::Snapshot>>,
     pub audit: audit::AuditLog,
-    pub client: Client<HttpConnector, forward::Outgoing>,
     /// The keys that sign access tokens and assertions (reloaded by `keys::spawn`).
     pub signing: Arc<ArcSwap<keys::KeySet>>,
     /// Failed-authentication counters of the token endpoint.

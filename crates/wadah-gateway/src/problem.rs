@@ -66,6 +66,12 @@ codes! {
     UpstreamUnavailable = ("upstream_unavailable", BAD_GATEWAY, "Upstream unavailable", Upstream, true);
     /// The upstream broke the exchange (reset, malformed response).
     UpstreamError = ("upstream_error", BAD_GATEWAY, "Upstream failed", Upstream, true);
+    /// The upstream's TLS certificate could not be verified (unknown CA: set the service's
+    /// `upstream_ca_pem`; wrong name; expired) or no TLS session could be agreed.
+    UpstreamTlsError = ("upstream_tls_error", BAD_GATEWAY, "Upstream TLS failed", Upstream, false);
+    /// The gateway could not present the service's upstream credential: its token endpoint
+    /// issued no token, or the stored credential cannot be opened.
+    UpstreamCredentialFailed = ("upstream_credential_failed", BAD_GATEWAY, "Upstream credential failed", Upstream, true);
     /// The upstream did not answer within the service's timeout.
     UpstreamTimeout = ("upstream_timeout", GATEWAY_TIMEOUT, "Upstream timed out", Upstream, true);
     /// The evidence log cannot be written, so nothing is forwarded (strict durability).

@@ -13,17 +13,23 @@ use wadah_store::{Store, StoreResult};
 
 use crate::metrics;
 use crate::snapshot::Snapshot;
+use crate::upstream::Upstreams;
 
 /// Loads the first snapshot (the gateway cannot serve without one).
-pub async fn initial(store: &dyn Store) -> StoreResult<Snapshot> {
+pub async fn initial(store: &dyn Store, upstreams: &Upstreams) -> StoreResult<Snapshot> {
     let view = store.gateway_view().await?;
-    let snapshot = Snapshot::build(view, None);
+    let snapshot = Snapshot::build(view, None, upstreams);
     metrics::snapshot_version(snapshot.version);
     Ok(snapshot)
 }
 
 /// Polls until the gateway (the owner of `shared`) is gone.
-pub fn spawn(store: Arc<dyn Store>, shared: Weak<ArcSwap<Snapshot>>, interval: Duration) {
+pub fn spawn(
+    store: Arc<dyn Store>,
+    shared: Weak<ArcSwap<Snapshot>>,
+    upstreams: Arc<Upstreams>,
+    interval: Duration,
+) {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -31,7 +37,7 @@ pub fn spawn(store: Arc<dyn Store>, shared: Weak<ArcSwap<Snapshot>>, interval: D
         loop {
             ticker.tick().await;
             let Some(shared) = shared.upgrade() else { return };
-            match refresh_once(store.as_ref(), &shared).await {
+            match refresh_once(store.as_ref(), &shared, &upstreams).await {
                 Ok(()) if failing => {
                     failing = false;
                     tracing::info!("the gateway reaches the store again; registry changes apply");
@@ -47,14 +53,18 @@ pub fn spawn(store: Arc<dyn Store>, shared: Weak<ArcSwap<Snapshot>>, interval: D
     });
 }
 
-async fn refresh_once(store: &dyn Store, shared: &ArcSwap<Snapshot>) -> StoreResult<()> {
+async fn refresh_once(
+    store: &dyn Store,
+    shared: &ArcSwap<Snapshot>,
+    upstreams: &Upstreams,
+) -> StoreResult<()> {
     let version = store.registry_version().await?;
     let current = shared.load();
     if version == current.version {
         return Ok(());
     }
     let view = store.gateway_view().await?;
-    let next = Snapshot::build(view, Some(&current));
+    let next = Snapshot::build(view, Some(&current), upstreams);
     tracing::debug!(
         from = current.version,
         to = next.version,

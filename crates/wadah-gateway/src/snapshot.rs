@@ -1,5 +1,6 @@
-//! The immutable picture the hot path reads: routes by `agency/application/service`, API-key
-//! digests → consumer, OAuth2 clients by `client_id`, rights per service, and the rate-limit cells. Built from the store's
+//! The immutable picture the hot path reads: routes by `agency/application/service` (each with
+//! its upstream client and opened upstream credential), API-key digests → consumer, OAuth2
+//! clients by `client_id`, rights per service, and the rate-limit cells. Built from the store's
 //! [`GatewayView`] off the hot path and swapped in whole (see `refresh`), so a request sees one
 //! consistent registry version and never waits for the store.
 
@@ -16,6 +17,9 @@ use wadah_domain::{Code, Timestamp};
 use wadah_store::GatewayView;
 
 use crate::limit::Gcra;
+use crate::upstream::Upstreams;
+use crate::upstream::client::{CaDigest, HttpsClient, ca_digest};
+use crate::upstream::credentials::UpstreamAuth;
 
 /// A consuming application, as an API key identifies it.
 #[derive(Debug)]
@@ -46,8 +50,12 @@ pub struct Route {
     pub name: String,
     /// `agency/application/service`.
     pub key: String,
-    /// `None` when the upstream URL is not one the gateway can call yet (e.g. https).
+    /// `None` when the upstream URL is not one the gateway can call (not http or https).
     pub upstream: Option<Upstream>,
+    /// The pooled client: the shared one, or the one trusting the service's own CA.
+    pub client: HttpsClient,
+    /// What the gateway presents to the upstream, if the provider set a credential.
+    pub auth: Option<Arc<UpstreamAuth>>,
     pub timeout: Duration,
     pub default_limit: u32,
     pub visibility: Visibility,
@@ -76,15 +84,18 @@ pub struct Snapshot {
     pub version: i64,
     routes: HashMap<String, Arc<Route>>,
     keys: KeyIndex,
-    clients: HashMap<String, OauthClient>,
+    oauth_clients: HashMap<String, OauthClient>,
     /// Rate-limit cells by `consumer label` + ` ` + `route key`.
     limits: HashMap<String, Arc<Gcra>>,
+    /// Clients of services with their own CA bundle, by the bundle's digest (carried over).
+    clients: HashMap<CaDigest, HttpsClient>,
 }
 
 impl Snapshot {
     /// Builds the picture; rate-limit cells of `previous` are carried over so a reload never
     /// hands a consumer a fresh burst.
-    pub fn build(view: GatewayView, previous: Option<&Snapshot>) -> Self {
+    /// Clients for custom CAs and opened upstream credentials are carried over the same way.
+    pub fn build(view: GatewayView, previous: Option<&Snapshot>, upstreams: &Upstreams) -> Self {
         let mut rights_by_service: HashMap<String, Vec<AccessRight>> = HashMap::new();
         for right in view.rights {
             rights_by_service
@@ -92,17 +103,30 @@ impl Snapshot {
                 .or_default()
                 .push(right);
         }
+        let mut credentials: HashMap<String, _> = view
+            .upstream_credentials
+            .into_iter()
+            .map(|c| (c.service.to_string(), c))
+            .collect();
+        let mut clients = HashMap::new();
         let routes: HashMap<String, Arc<Route>> = view
             .services
             .into_iter()
             .map(|s| {
                 let key = format!("{}/{}/{}", s.agency, s.application, s.spec.code);
                 let rights = rights_by_service.remove(&key).unwrap_or_default();
-                (key.clone(), Arc::new(route(s, key, rights)))
+                let client = client_for(&s, previous, &mut clients, upstreams);
+                let earlier = previous
+                    .and_then(|p| p.routes.get(&key))
+                    .and_then(|r| r.auth.as_ref());
+                let auth = credentials
+                    .remove(&key)
+                    .map(|c| UpstreamAuth::open(&c, &upstreams.keys, &client, earlier));
+                (key.clone(), Arc::new(route(s, key, rights, client, auth)))
             })
             .collect();
         let mut keys = KeyIndex::new();
-        let mut clients = HashMap::new();
+        let mut oauth_clients = HashMap::new();
         let mut consumers = Vec::new();
         for c in view.credentials {
             let cred = c.credential;
@@ -123,7 +147,7 @@ impl Snapshot {
             if cred.kind == CredentialKind::OauthClient {
                 if let Some(id) = cred.client_id {
                     let version = cred.meta.version;
-                    clients.insert(
+                    oauth_clients.insert(
                         id,
                         OauthClient {
                             digest,
@@ -143,8 +167,9 @@ impl Snapshot {
             version: view.version,
             routes,
             keys,
-            clients,
+            oauth_clients,
             limits,
+            clients,
         }
     }
 
@@ -169,7 +194,7 @@ impl Snapshot {
 
     /// The usable (unrevoked) OAuth2 client with this `client_id`; expiry is the caller's check.
     pub fn client(&self, client_id: &str) -> Option<&OauthClient> {
-        self.clients.get(client_id)
+        self.oauth_clients.get(client_id)
     }
 
     pub fn limit_cell(&self, consumer: &Consumer, route: &Route) -> Option<&Arc<Gcra>> {
@@ -177,8 +202,37 @@ impl Snapshot {
     }
 }
 
-fn route(s: Service, key: String, rights: Vec<AccessRight>) -> Route {
+/// The service's client: the shared one, or the one for its CA bundle (reused by digest).
+fn client_for(
+    s: &Service,
+    previous: Option<&Snapshot>,
+    clients: &mut HashMap<CaDigest, HttpsClient>,
+    upstreams: &Upstreams,
+) -> HttpsClient {
+    let Some(bundle) = &s.spec.upstream_ca_pem else {
+        return upstreams.clients.default_client();
+    };
+    let digest = ca_digest(bundle);
+    clients
+        .entry(digest)
+        .or_insert_with(|| {
+            previous
+                .and_then(|p| p.clients.get(&digest).cloned())
+                .unwrap_or_else(|| upstreams.clients.with_ca(bundle))
+        })
+        .clone()
+}
+
+fn route(
+    s: Service,
+    key: String,
+    rights: Vec<AccessRight>,
+    client: HttpsClient,
+    auth: Option<Arc<UpstreamAuth>>,
+) -> Route {
     Route {
+        client,
+        auth,
         upstream: upstream(s.spec.upstream_url.as_str()),
         timeout: Duration::from_millis(u64::from(s.spec.timeout_ms)),
         default_limit: s.spec.default_limit_per_minute,
@@ -193,14 +247,12 @@ fn route(s: Service, key: String, rights: Vec<AccessRight>) -> Route {
     }
 }
 
-/// Splits an `http://host:port/base` URL; other schemes are not callable yet.
+/// Splits an `http(s)://host:port/base` URL; other schemes cannot be called.
 fn upstream(url: &str) -> Option<Upstream> {
     let uri: Uri = url.parse().ok()?;
-    if uri.scheme_str() != Some("http") {
-        return None;
-    }
+    let scheme = uri.scheme_str().filter(|s| matches!(*s, "http" | "https"))?;
     Some(Upstream {
-        scheme: "http".into(),
+        scheme: scheme.into(),
         authority: uri.authority()?.as_str().to_owned(),
         base_path: uri.path().trim_end_matches('/').to_owned(),
     })

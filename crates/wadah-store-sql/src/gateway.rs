@@ -1,12 +1,12 @@
-//! The gateway's feed: services, credentials with their digests, and rights, read as one
-//! consistent picture at one registry version.
+//! The gateway's feed: services, credentials with their digests, rights and sealed upstream
+//! credentials, read as one consistent picture at one registry version.
 //!
 //! Consistency without engine branches: the reads run in one read transaction (a snapshot on
 //! SQLite), and the registry version is read before and after. Every write bumps that version
 //! in its own transaction, so equal versions prove no write committed in between, on
 //! PostgreSQL's per-statement snapshots as well; otherwise the read is repeated. This module
 //! decodes its own rows (a few lines) rather than reaching into the resource modules, because
-//! it is the only reader of `secret_digest`.
+//! it is the only reader of `secret_digest` and `sealed_secret`.
 
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
@@ -14,8 +14,9 @@ use wadah_domain::access::AccessRight;
 use wadah_domain::credential::Credential;
 use wadah_domain::secret::SecretDigest;
 use wadah_domain::service::Service;
+use wadah_domain::service::ServiceRef;
 use wadah_domain::text::Name;
-use wadah_store::{GatewayCredential, GatewayView, StoreError, StoreResult};
+use wadah_store::{GatewayCredential, GatewayUpstreamCredential, GatewayView, StoreError, StoreResult};
 
 use crate::SqlStore;
 use crate::error::corrupt;
@@ -34,6 +35,11 @@ const CREDENTIALS: &str = "SELECT c.id, c.kind, c.name, c.hint, c.client_id, c.s
      a.code AS agency_code, p.code AS application_code FROM credentials c \
      JOIN applications p ON p.id = c.application_id JOIN agencies a ON a.id = p.agency_id ORDER BY c.id";
 
+const UPSTREAM_CREDENTIALS: &str = "SELECT u.doc, u.sealed_secret, u.version, a.code AS agency_code, \
+     p.code AS application_code, s.code AS service_code FROM upstream_credentials u \
+     JOIN services s ON s.id = u.service_id JOIN applications p ON p.id = s.application_id \
+     JOIN agencies a ON a.id = p.agency_id ORDER BY a.code, p.code, s.code";
+
 const RIGHTS: &str = "SELECT r.id, r.request_id, r.doc, r.version, r.created_at, r.created_by, r.updated_at, \
      r.updated_by FROM access_rights r ORDER BY r.id";
 
@@ -44,6 +50,7 @@ pub(crate) async fn view(store: &SqlStore) -> StoreResult<GatewayView> {
         let services = fetch(store, &mut tx, SERVICES, service).await?;
         let credentials = fetch(store, &mut tx, CREDENTIALS, credential).await?;
         let rights = fetch(store, &mut tx, RIGHTS, right).await?;
+        let upstream_credentials = fetch(store, &mut tx, UPSTREAM_CREDENTIALS, upstream_credential).await?;
         let after = version(store, &mut tx).await?;
         tx.rollback().await.map_err(|e| store.db(e))?;
         if before == after {
@@ -52,6 +59,7 @@ pub(crate) async fn view(store: &SqlStore) -> StoreResult<GatewayView> {
                 services,
                 credentials,
                 rights,
+                upstream_credentials,
             });
         }
     }
@@ -116,5 +124,18 @@ fn right(row: &AnyRow) -> StoreResult<AccessRight> {
         spec: row.doc()?,
         request: row.opt_text("request_id")?,
         meta: row.meta()?,
+    })
+}
+
+fn upstream_credential(row: &AnyRow) -> StoreResult<GatewayUpstreamCredential> {
+    Ok(GatewayUpstreamCredential {
+        service: ServiceRef {
+            agency: row.code("agency_code")?,
+            application: row.code("application_code")?,
+            service: row.code("service_code")?,
+        },
+        public: row.doc()?,
+        sealed_secret: row.text("sealed_secret")?,
+        version: row.int("version")?,
     })
 }

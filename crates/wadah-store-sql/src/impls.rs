@@ -10,6 +10,7 @@ use wadah_domain::credential::{Credential, CredentialSpec};
 use wadah_domain::public_service::{PublicService, PublicServiceSpec};
 use wadah_domain::secret::SecretDigest;
 use wadah_domain::service::{Service, ServiceRef, ServiceSpec};
+use wadah_domain::upstream::{UpstreamCredential, UpstreamCredentialPublic};
 use wadah_domain::user::{ApiToken, ApiTokenSpec, User, UserSpec, Username};
 use wadah_domain::{Code, Timestamp};
 use wadah_store::*;
@@ -17,7 +18,7 @@ use wadah_store::*;
 use crate::access::{credentials, requests, rights};
 use crate::identity::{tokens, users};
 use crate::registry::{agencies, applications, governments, public_services, services};
-use crate::{SqlStore, changes, gateway, health, signing_keys};
+use crate::{SqlStore, changes, gateway, health, signing_keys, upstream};
 
 #[async_trait]
 impl RegistryRead for SqlStore {
@@ -329,6 +330,25 @@ impl IdentityStore for SqlStore {
     }
     async fn user_for_token(&self, digest: &SecretDigest, now: Timestamp) -> StoreResult<Option<User>> {
         tokens::user_for_token(self, digest, now).await
+    }
+}
+
+#[async_trait]
+impl UpstreamCredentialStore for SqlStore {
+    async fn get_upstream_credential(&self, service: &ServiceRef) -> StoreResult<Option<UpstreamCredential>> {
+        upstream::get(self, service).await
+    }
+    async fn set_upstream_credential(
+        &self,
+        service: &ServiceRef,
+        public: &UpstreamCredentialPublic,
+        sealed_secret: &str,
+        change: &Change,
+    ) -> StoreResult<UpstreamCredential> {
+        upstream::set(self, service, public, sealed_secret, change).await
+    }
+    async fn delete_upstream_credential(&self, service: &ServiceRef, change: &Change) -> StoreResult<()> {
+        upstream::delete(self, service, change).await
     }
 }
 

@@ -19,6 +19,9 @@
 //! - `registry/`, `access/`, `identity/`, `changes`, `health`: one module per resource;
 //! - `gateway`: the gateway's consistent view (services, credential digests, rights);
 //! - `signing_keys`: the keys that sign the gateway's tokens (no registry version, no change log);
+//! - `upstream`: upstream credentials (public part + sealed secret, one row per service);
+//! - `gateway`: the gateway's consistent view (services, credential digests, rights, sealed
+//!   upstream credentials);
 //! - `impls`: the trait implementations, which only delegate to those modules.
 
 /// The meta columns every table has, in the order `INSERT`s list them (a macro so that it can
@@ -41,6 +44,7 @@ mod registry;
 mod rows;
 mod signing_keys;
 mod tx;
+mod upstream;
 
 use std::sync::Mutex;
 

@@ -26,6 +26,7 @@ mod registry;
 mod search;
 mod signing_keys;
 mod updates;
+mod upstream;
 
 pub use access::*;
 pub use directory::*;
@@ -36,6 +37,7 @@ pub use registry::*;
 pub use search::*;
 pub use signing_keys::*;
 pub use updates::*;
+pub use upstream::*;
 
 /// Expands to one `#[tokio::test]` per conformance case. The argument is an expression that
 /// evaluates to a future of `Option<(store, guard)>`, where `store` derefs to something that is
@@ -70,6 +72,7 @@ macro_rules! conformance_tests {
             search_follows_renames_and_deletes
             search_results_page_completely
             signing_keys_are_added_once_per_generation
+            upstream_credentials_stay_sealed
         );
     };
     (@cases ($setup:expr) $($case:ident)*) => {

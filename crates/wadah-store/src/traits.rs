@@ -17,6 +17,7 @@ use wadah_domain::credential::{Credential, CredentialSpec};
 use wadah_domain::public_service::{PublicService, PublicServiceSpec};
 use wadah_domain::secret::SecretDigest;
 use wadah_domain::service::{Service, ServiceRef, ServiceSpec};
+use wadah_domain::upstream::{UpstreamCredential, UpstreamCredentialPublic};
 use wadah_domain::user::{ApiToken, ApiTokenSpec, User, UserSpec, Username};
 use wadah_domain::{Actor, Code, Timestamp};
 
@@ -259,6 +260,26 @@ pub trait IdentityStore: Send + Sync {
     async fn user_for_token(&self, digest: &SecretDigest, now: Timestamp) -> StoreResult<Option<User>>;
 }
 
+/// How the gateway authenticates to a service's upstream. The store keeps the public part and
+/// the secret *sealed* by the caller (`wadah-seal`, bound to
+/// `wadah_domain::upstream::seal_context`); it never sees the plain secret, never returns the
+/// sealed one except through [`GatewayFeed`], and logs only the public part as the change.
+#[async_trait]
+pub trait UpstreamCredentialStore: Send + Sync {
+    /// The service's credential without its secret; `None` when it has none.
+    async fn get_upstream_credential(&self, service: &ServiceRef) -> StoreResult<Option<UpstreamCredential>>;
+    /// Sets or replaces the service's credential.
+    async fn set_upstream_credential(
+        &self,
+        service: &ServiceRef,
+        public: &UpstreamCredentialPublic,
+        sealed_secret: &str,
+        change: &Change,
+    ) -> StoreResult<UpstreamCredential>;
+    /// Removes it ([`crate::StoreError::NotFound`] when there is none).
+    async fn delete_upstream_credential(&self, service: &ServiceRef, change: &Change) -> StoreResult<()>;
+}
+
 #[async_trait]
 pub trait ChangeLogRead: Send + Sync {
     /// Newest first; the cursor is the last entry's id.
@@ -293,13 +314,37 @@ pub struct GatewayView {
     pub credentials: Vec<GatewayCredential>,
     /// Every access right, ordered by id.
     pub rights: Vec<AccessRight>,
+    /// Every upstream credential, its secret still sealed, ordered by service.
+    pub upstream_credentials: Vec<GatewayUpstreamCredential>,
+}
+
+/// A service's upstream credential as the gateway needs it: the public part and the sealed
+/// secret, which the gateway opens with its key ring when it builds a snapshot.
+#[derive(Clone)]
+pub struct GatewayUpstreamCredential {
+    pub service: ServiceRef,
+    pub public: UpstreamCredentialPublic,
+    pub sealed_secret: String,
+    /// Grows on every replacement (the gateway keeps a cached token while it is unchanged).
+    pub version: i64,
+}
+
+impl std::fmt::Debug for GatewayUpstreamCredential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GatewayUpstreamCredential")
+            .field("service", &self.service)
+            .field("public", &self.public)
+            .field("version", &self.version)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What the gateway reads: the whole routing and access picture in one consistent snapshot.
 /// It is the only role that hands out secret digests, so only the gateway should hold it.
 #[async_trait]
 pub trait GatewayFeed: Send + Sync {
-    /// Services, credentials (with digests) and rights as of one registry version.
+    /// Services, credentials (with digests), rights and sealed upstream credentials as of one
+    /// registry version.
     async fn gateway_view(&self) -> StoreResult<GatewayView>;
 }
 
@@ -356,6 +401,7 @@ pub trait Store:
     + RegistryWrite
     + AccessStore
     + IdentityStore
+    + UpstreamCredentialStore
     + ChangeLogRead
     + StoreHealth
     + GatewayFeed
@@ -368,6 +414,7 @@ impl<T> Store for T where
         + RegistryWrite
         + AccessStore
         + IdentityStore
+        + UpstreamCredentialStore
         + ChangeLogRead
         + StoreHealth
         + GatewayFeed

@@ -148,6 +148,13 @@ pub struct Options {
     /// Runs the gateway on a clock that moves only when the test moves it.
     pub fixed_clock: bool,
     pub oauth: OauthConfig,
+    /// The services' `upstream_ca_pem`.
+    pub ca_pem: Option<String>,
+    /// bpsdm/simpeg/pegawai's upstream credential (an `UpstreamCredentialSpec` as JSON),
+    /// sealed with [`test_keys`].
+    pub upstream_credential: Option<Value>,
+    /// The gateway's clock (the system's by default).
+    pub clock: Option<Arc<dyn Clock>>,
 }
 
 impl Default for Options {
@@ -163,6 +170,9 @@ impl Default for Options {
                 key_refresh_interval: Duration::from_millis(50),
                 ..OauthConfig::default()
             },
+            ca_pem: None,
+            upstream_credential: None,
+            clock: None,
         }
     }
 }
@@ -187,9 +197,10 @@ pub async fn spawn_with(options: Options) -> TestGateway {
     let fixed = options
         .fixed_clock
         .then(|| Arc::new(FixedClock::at(SystemClock.now())));
-    let clock: Arc<dyn Clock> = match &fixed {
-        Some(c) => c.clone(),
-        None => Arc::new(SystemClock),
+    let clock: Arc<dyn Clock> = match (&options.clock, &fixed) {
+        (Some(c), _) => c.clone(),
+        (None, Some(c)) => c.clone(),
+        (None, None) => Arc::new(SystemClock),
     };
     let dir = tempfile::tempdir().unwrap();
     let mut config = GatewayConfig::new("127.0.0.1:0".parse().unwrap(), dir.path());
@@ -249,15 +260,20 @@ async fn seed(store: &dyn Store, base: &str, options: &Options) {
             .unwrap();
     }
     for (svc, visibility) in [("pegawai", "public"), ("gaji", "internal")] {
-        let s = spec(
-            json!({"code": svc, "name": format!("Layanan {svc}"), "visibility": visibility,
+        let mut doc = json!({"code": svc, "name": format!("Layanan {svc}"), "visibility": visibility,
             "upstream_url": format!("{base}/{svc}"), "classification": "terbatas", "timeout_ms": options.timeout_ms,
-            "openapi": "openapi: 3.1.0\ninfo: {title: Pegawai, version: '1'}\npaths: {}\n"}),
-        );
+            "openapi": "openapi: 3.1.0\ninfo: {title: Pegawai, version: '1'}\npaths: {}\n"});
+        if let Some(pem) = &options.ca_pem {
+            doc["upstream_ca_pem"] = json!(pem);
+        }
+        let s = spec(doc);
         store
             .create_service(&code("bpsdm"), &code("simpeg"), &s, &change())
             .await
             .unwrap();
+    }
+    if let Some(credential) = &options.upstream_credential {
+        set_upstream_credential(store, credential.clone()).await;
     }
     let mut pegawai: AccessRightSpec = spec(json!({
         "consumer": {"agency": "diskominfo", "application": "dashboard"},
@@ -272,6 +288,26 @@ async fn seed(store: &dyn Store, base: &str, options: &Options) {
         "methods": ["GET"], "paths": ["/pegawai/*"],
     }));
     store.create_right(&gaji, &change()).await.unwrap();
+}
+
+/// Seals `credential` (an `UpstreamCredentialSpec` as JSON) for bpsdm/simpeg/pegawai, as the
+/// admin API does, and stores it.
+pub async fn set_upstream_credential(store: &dyn Store, credential: Value) {
+    use wadah_domain::upstream::{UpstreamCredentialSpec, seal_context};
+    let credential: UpstreamCredentialSpec = spec(credential);
+    let (public, secret) = credential.split().unwrap();
+    let service = wadah_domain::service::ServiceRef {
+        agency: code("bpsdm"),
+        application: code("simpeg"),
+        service: code("pegawai"),
+    };
+    let sealed = test_keys()
+        .seal(secret.as_bytes(), &seal_context(&service))
+        .unwrap();
+    store
+        .set_upstream_credential(&service, &public, &sealed, &change())
+        .await
+        .unwrap();
 }
 
 pub async fn key(store: &dyn Store, agency: &str, app: &str) -> Key {

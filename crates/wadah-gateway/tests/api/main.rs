@@ -7,4 +7,7 @@ mod access;
 mod evidence;
 mod forwarding;
 mod helpers;
+mod https;
 mod oauth;
+mod upstream_credentials;
+mod upstream_tls;

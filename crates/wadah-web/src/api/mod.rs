@@ -16,6 +16,7 @@ pub mod requests;
 pub mod rights;
 pub mod services;
 pub mod tokens;
+pub mod upstream_credentials;
 pub mod users;
 
 use axum::Router;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .merge(agencies::routes())
         .merge(applications::routes())
         .merge(services::routes())
+        .merge(upstream_credentials::routes())
         .merge(credentials::routes())
         .merge(public_services::routes())
         .merge(directory::routes())

@@ -175,6 +175,17 @@ impl TestApp {
         wadah_web::router(state)
     }
 
+    /// The files of the SQLite database (database, WAL), to look into them; empty on PostgreSQL.
+    pub fn database_files(&self) -> Vec<std::path::PathBuf> {
+        match &self._guard {
+            Guard::Sqlite(temp) => std::fs::read_dir(temp.dir())
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect(),
+            Guard::Postgres(_) => Vec::new(),
+        }
+    }
+
     pub fn change(&self) -> Change {
         Change {
             actor: Actor::system("test-seed"),

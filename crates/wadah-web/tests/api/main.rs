@@ -21,4 +21,5 @@ mod readers;
 mod seed;
 mod services;
 mod snapshots;
+mod upstream_credentials;
 mod users;
