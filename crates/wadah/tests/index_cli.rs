@@ -92,6 +92,34 @@ fn bad_lines_get_error_lines_and_a_failing_exit() {
 }
 
 #[test]
+fn over_long_and_non_utf8_lines_are_errors_in_place() {
+    let long = "3,".repeat(40_000);
+    let mut input = format!("{long}\n").into_bytes();
+    input.extend_from_slice(b"3,\xff\n");
+    input.extend_from_slice(format!("{}\n", threes(47)).as_bytes());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wadah"))
+        .args(["index", "score", "--instrument", "indeks-spbe-2020"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    let rows = lines(&out);
+    assert_eq!(
+        rows[0],
+        serde_json::json!({"line": 1, "error": "the line is longer than 65536 bytes"})
+    );
+    assert_eq!(
+        rows[1],
+        serde_json::json!({"line": 2, "error": "the line is not UTF-8 text"})
+    );
+    assert_eq!(rows[2]["index_unrounded"], "3.00");
+}
+
+#[test]
 fn predicate_basis_can_be_overridden() {
     // Kab. Pacitan 2024: 3.4985 — Baik on the unrounded basis, Sangat Baik on the rounded one.
     let pacitan =

@@ -48,9 +48,10 @@ fn gcd(mut a: i128, mut b: i128) -> i128 {
 impl Exact {
     pub const ZERO: Exact = Exact { num: 0, den: 1 };
 
-    /// `num/den` reduced; `None` when `den` is zero.
+    /// `num/den` reduced; `None` when `den` is zero. `i128::MIN` is refused in either place so
+    /// that `abs` and negation are total on every value of this type.
     pub fn new(num: i128, den: i128) -> Option<Self> {
-        if den == 0 {
+        if den == 0 || num == i128::MIN || den == i128::MIN {
             return None;
         }
         let g = gcd(num, den).max(1);
@@ -368,6 +369,19 @@ mod tests {
         assert!(d("4.2") > d("4.19999"));
         assert!(d("-1.5") < d("-1.25"));
         assert_eq!(d("3.50").cmp(&d("3.5")), Ordering::Equal);
+    }
+
+    #[test]
+    fn overflow_is_none_never_a_wrapped_value() {
+        let big = Exact::from_int(i128::MAX / 2);
+        assert_eq!(big.checked_mul(Exact::from_int(3)), None);
+        assert_eq!(Exact::new(i128::MIN, 1), None);
+        assert_eq!(
+            Exact::from_int(i128::MIN + 1).checked_sub(Exact::from_int(1)),
+            None
+        );
+        assert_eq!(Exact::from_int(1).checked_div(Exact::ZERO), None);
+        assert_eq!(Exact::new(1, 0), None);
     }
 
     proptest! {
