@@ -36,7 +36,12 @@ struct Claims<'a> {
 }
 
 /// Signs the assertion for the request in `ctx` and adds it to the upstream headers `out`.
-pub fn add(gw: &Shared, ctx: &RequestCtx, inbound: &HeaderMap, out: &mut HeaderMap) -> Result<(), GatewayError> {
+pub fn add(
+    gw: &Shared,
+    ctx: &RequestCtx,
+    inbound: &HeaderMap,
+    out: &mut HeaderMap,
+) -> Result<(), GatewayError> {
     let keys = gw.signing.load();
     let signer = keys
         .signer(ctx.now)

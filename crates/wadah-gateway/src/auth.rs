@@ -147,7 +147,9 @@ fn access_token(
     })?;
     let secs = now.timestamp();
     if claims.exp + LEEWAY_SECS <= secs {
-        return Err(invalid("the access token has expired; ask POST /oauth2/token for a new one"));
+        return Err(invalid(
+            "the access token has expired; ask POST /oauth2/token for a new one",
+        ));
     }
     if claims.nbf - LEEWAY_SECS > secs || claims.iat - LEEWAY_SECS > secs {
         return Err(invalid("the access token is not valid yet"));
@@ -189,14 +191,23 @@ mod tests {
             Presented::ApiKey(k) => Some(k.to_owned()),
             _ => None,
         };
-        assert_eq!(key(&headers(&[("authorization", "Bearer wdh_x")])).as_deref(), Some("wdh_x"));
-        assert_eq!(key(&headers(&[("authorization", "bearer  wdh_x ")])).as_deref(), Some("wdh_x"));
+        assert_eq!(
+            key(&headers(&[("authorization", "Bearer wdh_x")])).as_deref(),
+            Some("wdh_x")
+        );
+        assert_eq!(
+            key(&headers(&[("authorization", "bearer  wdh_x ")])).as_deref(),
+            Some("wdh_x")
+        );
         assert_eq!(key(&headers(&[("apikey", "wdh_y")])).as_deref(), Some("wdh_y"));
         assert!(matches!(
             parse_presented_credential(&headers(&[("authorization", "Basic abc")])),
             Presented::Nothing
         ));
-        assert!(matches!(parse_presented_credential(&headers(&[])), Presented::Nothing));
+        assert!(matches!(
+            parse_presented_credential(&headers(&[])),
+            Presented::Nothing
+        ));
         assert!(matches!(
             parse_presented_credential(&headers(&[("authorization", "Bearer not-a-token")])),
             Presented::Malformed(_)

@@ -145,7 +145,9 @@ pub struct SigningKey {
 
 impl std::fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SigningKey").field("kid", &self.kid).finish_non_exhaustive()
+        f.debug_struct("SigningKey")
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
     }
 }
 
@@ -251,12 +253,18 @@ mod tests {
         let claims: Claims = parsed.verify(&k.verifying_key().unwrap()).unwrap();
         assert_eq!(claims.sub, "a");
         let other = key().verifying_key().unwrap();
-        assert_eq!(parse(&token).unwrap().verify::<Claims>(&other), Err(JwtError::Signature));
+        assert_eq!(
+            parse(&token).unwrap().verify::<Claims>(&other),
+            Err(JwtError::Signature)
+        );
         let (head, rest) = token.split_once('.').unwrap();
         let (_, sig) = rest.split_once('.').unwrap();
         let forged = format!("{head}.{}.{sig}", URL_SAFE_NO_PAD.encode(br#"{"sub":"b"}"#));
         let own = k.verifying_key().unwrap();
-        assert_eq!(parse(&forged).unwrap().verify::<Claims>(&own), Err(JwtError::Signature));
+        assert_eq!(
+            parse(&forged).unwrap().verify::<Claims>(&own),
+            Err(JwtError::Signature)
+        );
     }
 
     #[test]
@@ -266,7 +274,10 @@ mod tests {
             (r#"{"alg":"none","kid":"k"}"#, JwtError::Algorithm),
             (r#"{"alg":"HS256","kid":"k"}"#, JwtError::Algorithm),
             (r#"{"alg":"es256","kid":"k"}"#, JwtError::Algorithm),
-            (r#"{"alg":"ES256","kid":"k","crit":["x"]}"#, JwtError::Malformed("bad header")),
+            (
+                r#"{"alg":"ES256","kid":"k","crit":["x"]}"#,
+                JwtError::Malformed("bad header"),
+            ),
             (r#"{"alg":"ES256"}"#, JwtError::Malformed("bad header")),
         ] {
             let token = format!("{}.{}.{}", part(header), part("{}"), part(&"s".repeat(64)));
@@ -282,7 +293,10 @@ mod tests {
         // RFC 7638 has no EC example; this one is checked against `jsonwebtoken`'s thumbprint
         // in the integration tests. Here: stable, and independent of member order.
         let jwk = serde_json::json!({"y": "b", "x": "a", "kty": "EC", "crv": "P-256", "kid": "z"});
-        assert_eq!(thumbprint(&jwk), thumbprint(&serde_json::json!({"crv":"P-256","kty":"EC","x":"a","y":"b"})));
+        assert_eq!(
+            thumbprint(&jwk),
+            thumbprint(&serde_json::json!({"crv":"P-256","kty":"EC","x":"a","y":"b"}))
+        );
         let k = key();
         assert_eq!(k.public_jwk()["kid"], k.kid);
     }

@@ -157,7 +157,11 @@ pub async fn refresh(
 }
 
 /// The key the policy wants created at `now`, as (generation, activates, retires), if any.
-fn due_key(stored: &[StoredSigningKey], config: &OauthConfig, now: Timestamp) -> Option<(i64, Timestamp, Timestamp)> {
+fn due_key(
+    stored: &[StoredSigningKey],
+    config: &OauthConfig,
+    now: Timestamp,
+) -> Option<(i64, Timestamp, Timestamp)> {
     let period = dur(config.key_rotation);
     let latest = stored.iter().map(|k| k.generation).max().unwrap_or(0);
     let active = stored
@@ -166,7 +170,9 @@ fn due_key(stored: &[StoredSigningKey], config: &OauthConfig, now: Timestamp) ->
         .max_by_key(|k| k.generation);
     match active {
         None => Some((latest + 1, now, now + period)),
-        Some(a) if a.generation == latest && a.retires_at - now <= dur(publish_ahead(config.key_rotation)) => {
+        Some(a)
+            if a.generation == latest && a.retires_at - now <= dur(publish_ahead(config.key_rotation)) =>
+        {
             Some((latest + 1, a.retires_at, a.retires_at + period))
         }
         Some(_) => None,
@@ -200,7 +206,13 @@ async fn add(
     Ok(added.then_some(kid))
 }
 
-fn load(stored: &[StoredSigningKey], ring: &KeyRing, issuer: &str, now: Timestamp, previous: Option<&KeySet>) -> KeySet {
+fn load(
+    stored: &[StoredSigningKey],
+    ring: &KeyRing,
+    issuer: &str,
+    now: Timestamp,
+    previous: Option<&KeySet>,
+) -> KeySet {
     let mut keys = HashMap::new();
     let mut published = Vec::new();
     for k in stored {
@@ -241,9 +253,10 @@ fn load(stored: &[StoredSigningKey], ring: &KeyRing, issuer: &str, now: Timestam
 
 fn unseal(k: &StoredSigningKey, ring: &KeyRing) -> Option<Arc<SigningKey>> {
     let opened = ring.open(&k.private_sealed, &format!("signing-key:{}", k.kid));
-    match opened.map_err(|e| e.to_string()).and_then(|pkcs8| {
-        SigningKey::from_pkcs8(&pkcs8).map_err(|e| e.to_string())
-    }) {
+    match opened
+        .map_err(|e| e.to_string())
+        .and_then(|pkcs8| SigningKey::from_pkcs8(&pkcs8).map_err(|e| e.to_string()))
+    {
         Ok(key) if key.kid == k.kid => Some(Arc::new(key)),
         Ok(_) => {
             tracing::error!(kid = %k.kid, "a stored signing key does not match its kid; it will not sign");
@@ -274,7 +287,15 @@ pub fn spawn(
             ticker.tick().await;
             let Some(set) = set.upgrade() else { return };
             let current = set.load_full();
-            let result = refresh(store.as_ref(), &ring, &config, current.issuer(), clock.now(), Some(&current)).await;
+            let result = refresh(
+                store.as_ref(),
+                &ring,
+                &config,
+                current.issuer(),
+                clock.now(),
+                Some(&current),
+            )
+            .await;
             match result {
                 Ok(next) => {
                     if failing {
@@ -326,7 +347,10 @@ pub(crate) async fn jwks(State(gw): State<Arc<Shared>>) -> Response {
     let set = gw.signing.load();
     let mut response = set.jwks.clone().into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/jwk-set+json"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/jwk-set+json"),
+    );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(JWKS_MAX_AGE));
     response
 }
@@ -377,7 +401,14 @@ mod tests {
         let two = [stored(1, 10, 410), stored(2, 410, 810)];
         assert_eq!(due_key(&two, &config, t(320)), None, "the next one exists");
         assert_eq!(due_key(&two, &config, t(500)), None, "the next one signs");
-        assert_eq!(due_key(&two, &config, t(900)), Some((3, t(900), t(1300))), "all expired");
-        assert_eq!(publish_ahead(Duration::from_secs(30 * 24 * 3600)), Duration::from_secs(24 * 3600));
+        assert_eq!(
+            due_key(&two, &config, t(900)),
+            Some((3, t(900), t(1300))),
+            "all expired"
+        );
+        assert_eq!(
+            publish_ahead(Duration::from_secs(30 * 24 * 3600)),
+            Duration::from_secs(24 * 3600)
+        );
     }
 }

@@ -66,8 +66,8 @@ use wadah_domain::Clock;
 use wadah_domain::secret::Random;
 
 pub use config::{AuditDurability, GatewayConfig, default_node_id};
-pub use keys::OauthConfig;
 pub use gateway::{Gateway, StartError};
+pub use keys::OauthConfig;
 pub use request_id::RequestId;
 
 /// What every phase shares: read-mostly, cheap to clone behind an `Arc`.

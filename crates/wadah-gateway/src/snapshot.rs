@@ -123,7 +123,14 @@ impl Snapshot {
             if cred.kind == CredentialKind::OauthClient {
                 if let Some(id) = cred.client_id {
                     let version = cred.meta.version;
-                    clients.insert(id, OauthClient { digest, version, consumer });
+                    clients.insert(
+                        id,
+                        OauthClient {
+                            digest,
+                            version,
+                            consumer,
+                        },
+                    );
                 }
                 continue;
             }

@@ -58,7 +58,12 @@ pub struct Throttle {
 
 impl Default for Throttle {
     fn default() -> Self {
-        let table = || (0..CELLS).map(|_| Gcra::new()).collect::<Vec<_>>().into_boxed_slice();
+        let table = || {
+            (0..CELLS)
+                .map(|_| Gcra::new())
+                .collect::<Vec<_>>()
+                .into_boxed_slice()
+        };
         Self {
             by_client: table(),
             by_address: table(),
@@ -213,7 +218,10 @@ async fn token(gw: &Shared, req: Request) -> Result<Response, OauthError> {
     let keys = gw.signing.load();
     let signer = keys.signer(now).ok_or_else(|| {
         tracing::error!("no signing key can sign now; access tokens cannot be issued");
-        let mut e = OauthError::new("temporarily_unavailable", "no signing key is available; try again later");
+        let mut e = OauthError::new(
+            "temporarily_unavailable",
+            "no signing key is available; try again later",
+        );
         e.status = StatusCode::SERVICE_UNAVAILABLE;
         e
     })?;
@@ -323,7 +331,10 @@ fn client_credentials(headers: &HeaderMap, form: &Form) -> Result<(AuthMethod, S
     let basic = match headers.get(header::AUTHORIZATION) {
         None => None,
         Some(value) => Some(basic(value).ok_or_else(|| {
-            OauthError::client(AuthMethod::Basic, "Authorization must be Basic base64(client_id:client_secret)")
+            OauthError::client(
+                AuthMethod::Basic,
+                "Authorization must be Basic base64(client_id:client_secret)",
+            )
         })?),
     };
     let in_form = form.get("client_id").is_some() || form.get("client_secret").is_some();

@@ -58,12 +58,13 @@ pub(crate) async fn add(store: &SqlStore, key: &StoredSigningKey) -> StoreResult
 
 pub(crate) async fn retire(store: &SqlStore, generation: i64, at: Timestamp) -> StoreResult<u64> {
     let mut conn = store.read().await?;
-    let done = sqlx::query("UPDATE signing_keys SET retires_at = $1 WHERE generation < $2 AND retires_at > $1")
-        .bind(ms(at))
-        .bind(generation)
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| store.db(e))?;
+    let done =
+        sqlx::query("UPDATE signing_keys SET retires_at = $1 WHERE generation < $2 AND retires_at > $1")
+            .bind(ms(at))
+            .bind(generation)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| store.db(e))?;
     Ok(done.rows_affected())
 }
 

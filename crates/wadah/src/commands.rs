@@ -89,7 +89,8 @@ async fn keys_rotate(args: &StoreArgs) -> anyhow::Result<()> {
     let config = load(args)?;
     let store = store::open(&config, Migrations::Apply).await?;
     let ring = wadah_seal::KeyRing::new(
-        wadah_seal::MasterKey::load_or_create(&config.master_key_file).context("cannot load the master key")?,
+        wadah_seal::MasterKey::load_or_create(&config.master_key_file)
+            .context("cannot load the master key")?,
     );
     let now = wadah_domain::time::SystemClock.now();
     let kid = wadah_gateway::keys::rotate_now(store.as_ref(), &ring, config.oauth.key_rotation, now)

@@ -431,7 +431,11 @@ mod tests {
                 "10",
                 "gateway.audit_segment_bytes",
             ),
-            ("WADAH_OAUTH__TOKEN_LIFETIME_SECS", "86400", "oauth.token_lifetime_secs"),
+            (
+                "WADAH_OAUTH__TOKEN_LIFETIME_SECS",
+                "86400",
+                "oauth.token_lifetime_secs",
+            ),
             ("WADAH_OAUTH__KEY_ROTATION_DAYS", "0", "oauth.key_rotation_days"),
             ("WADAH_OAUTH__ISSUER", "gw.bontang", "oauth.issuer"),
         ] {

@@ -224,10 +224,7 @@ async fn the_directory_lists_what_the_caller_may_call() {
         200
     );
     assert_eq!(gw.get("/healthz", None).await.status, 200);
-    assert_eq!(
-        gw.get("/metrics", Some(&gw.dashboard)).await.code(),
-        "not_found"
-    );
+    assert_eq!(gw.get("/metrics", Some(&gw.dashboard)).await.code(), "not_found");
 }
 
 #[tokio::test]

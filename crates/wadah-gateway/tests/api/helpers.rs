@@ -201,15 +201,9 @@ pub async fn spawn_with(options: Options) -> TestGateway {
         config.audit_dir = audit_dir;
     }
     let audit_dir = config.audit_dir.clone();
-    let gateway = Gateway::build(
-        config,
-        store.clone(),
-        clock,
-        Arc::new(OsRandom),
-        test_keys(),
-    )
-    .await
-    .unwrap();
+    let gateway = Gateway::build(config, store.clone(), clock, Arc::new(OsRandom), test_keys())
+        .await
+        .unwrap();
     let addr = gateway.local_addr().unwrap();
     let audit = gateway.audit();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -314,7 +308,14 @@ pub async fn client(store: &dyn Store, agency: &str, app: &str) -> Client {
         hint: issued.hint,
     };
     let cred = store
-        .create_credential(&code(agency), &code(app), &spec, &stored, Some(&client_id), &change())
+        .create_credential(
+            &code(agency),
+            &code(app),
+            &spec,
+            &stored,
+            Some(&client_id),
+            &change(),
+        )
         .await
         .unwrap();
     Client {

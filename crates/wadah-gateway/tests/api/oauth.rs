@@ -15,7 +15,10 @@ use crate::helpers::*;
 const FORM: (&str, &str) = ("content-type", "application/x-www-form-urlencoded");
 
 fn basic(c: &Client) -> String {
-    format!("Basic {}", STANDARD.encode(format!("{}:{}", c.client_id, c.secret)))
+    format!(
+        "Basic {}",
+        STANDARD.encode(format!("{}:{}", c.client_id, c.secret))
+    )
 }
 
 async fn post_token(gw: &TestGateway, headers: &[(&str, &str)], body: &str) -> Answer {
@@ -45,7 +48,11 @@ fn bearer(token: &str) -> Key {
 
 /// The RFC 6749 §5.2 error of an answer (asserting it is plain JSON, not problem+json).
 fn oauth_error(answer: &Answer) -> String {
-    assert_eq!(answer.header("content-type"), Some("application/json"), "{answer:?}");
+    assert_eq!(
+        answer.header("content-type"),
+        Some("application/json"),
+        "{answer:?}"
+    );
     assert_eq!(answer.header("cache-control"), Some("no-store"));
     let body = answer.json();
     assert!(body["error_description"].is_string(), "{body}");
@@ -98,12 +105,17 @@ async fn a_client_gets_a_token_with_basic_or_form_auth_and_calls_a_service_with_
     assert_eq!(body["expires_in"], 300);
     let token = body["access_token"].as_str().unwrap().to_owned();
 
-    let called = gw.get("/bpsdm/simpeg/pegawai/pegawai/7", Some(&bearer(&token))).await;
+    let called = gw
+        .get("/bpsdm/simpeg/pegawai/pegawai/7", Some(&bearer(&token)))
+        .await;
     assert_eq!(called.status, 200, "{called:?}");
     assert_eq!(called.json()["path"], "/api/v1/pegawai/pegawai/7");
     let seen = gw.seen();
     assert_eq!(seen[0].headers["x-wadah-consumer"], "diskominfo/dashboard");
-    assert!(seen[0].headers.get("authorization").is_none(), "the token is not forwarded");
+    assert!(
+        seen[0].headers.get("authorization").is_none(),
+        "the token is not forwarded"
+    );
 
     let form = format!(
         "grant_type=client_credentials&client_id={}&client_secret={}",
@@ -123,15 +135,28 @@ async fn a_client_gets_a_token_with_basic_or_form_auth_and_calls_a_service_with_
     assert_eq!(listed.json()["items"].as_array().map(Vec::len), Some(2));
 }
 
+/// (request headers, body, expected status, expected `error`).
+type Case<'a> = (Vec<(&'a str, &'a str)>, String, u16, &'a str);
+
 #[tokio::test]
 async fn every_rfc_6749_error_is_answered_in_its_format() {
     let gw = spawn().await;
     let auth = basic(&gw.client);
     let creds = [FORM, ("authorization", auth.as_str())];
-    let cases: Vec<(Vec<(&str, &str)>, String, u16, &str)> = vec![
-        (creds.to_vec(), "grant_type=password".into(), 400, "unsupported_grant_type"),
+    let cases: Vec<Case<'_>> = vec![
+        (
+            creds.to_vec(),
+            "grant_type=password".into(),
+            400,
+            "unsupported_grant_type",
+        ),
         (creds.to_vec(), "scope=x".into(), 400, "invalid_request"),
-        (creds.to_vec(), "grant_type=client_credentials&scope=bpsdm".into(), 400, "invalid_scope"),
+        (
+            creds.to_vec(),
+            "grant_type=client_credentials&scope=bpsdm".into(),
+            400,
+            "invalid_scope",
+        ),
         (
             creds.to_vec(),
             "grant_type=client_credentials&grant_type=client_credentials".into(),
@@ -159,7 +184,12 @@ async fn every_rfc_6749_error_is_answered_in_its_format() {
             400,
             "invalid_client",
         ),
-        (vec![FORM], "grant_type=client_credentials".into(), 401, "invalid_client"),
+        (
+            vec![FORM],
+            "grant_type=client_credentials".into(),
+            401,
+            "invalid_client",
+        ),
         (
             vec![FORM],
             "grant_type=client_credentials&x=".to_owned() + &"a".repeat(9000),
@@ -187,8 +217,16 @@ async fn every_rfc_6749_error_is_answered_in_its_format() {
             "grant_type=client_credentials",
         )
         .await;
-        assert_eq!((answer.status, oauth_error(&answer).as_str()), (401, "invalid_client"));
-        assert!(answer.header("www-authenticate").unwrap().starts_with("Basic realm="));
+        assert_eq!(
+            (answer.status, oauth_error(&answer).as_str()),
+            (401, "invalid_client")
+        );
+        assert!(
+            answer
+                .header("www-authenticate")
+                .unwrap()
+                .starts_with("Basic realm=")
+        );
     }
 
     let get = gw.get("/oauth2/token", None).await;
@@ -245,13 +283,28 @@ async fn expired_tampered_and_foreign_algorithm_tokens_are_refused() {
     let hmac = jsonwebtoken::encode(&hs, &claims, &EncodingKey::from_secret(&jwks_text).unwrap()).unwrap();
     for (name, bad) in [("tampered", tampered), ("none", none), ("hs256", hmac)] {
         let answer = gw.get(path, Some(&bearer(&bad))).await;
-        assert_eq!((answer.status, answer.code().as_str()), (401, "unauthenticated"), "{name}");
-        assert!(answer.header("www-authenticate").unwrap().contains("invalid_token"));
+        assert_eq!(
+            (answer.status, answer.code().as_str()),
+            (401, "unauthenticated"),
+            "{name}"
+        );
+        assert!(
+            answer
+                .header("www-authenticate")
+                .unwrap()
+                .contains("invalid_token")
+        );
     }
 
-    gw.clock.as_ref().unwrap().advance(chrono::Duration::seconds(300 + 31));
+    gw.clock
+        .as_ref()
+        .unwrap()
+        .advance(chrono::Duration::seconds(300 + 31));
     let expired = gw.get(path, Some(&bearer(&token))).await;
-    assert_eq!((expired.status, expired.code().as_str()), (401, "unauthenticated"));
+    assert_eq!(
+        (expired.status, expired.code().as_str()),
+        (401, "unauthenticated")
+    );
     assert!(expired.json()["detail"].as_str().unwrap().contains("expired"));
     assert_eq!(gw.seen().len(), 1, "only the first call went upstream");
 }
@@ -262,7 +315,10 @@ async fn revoking_a_client_cuts_off_its_tokens_within_a_second() {
     let token = bearer(&token(&gw).await);
     let path = "/bpsdm/simpeg/pegawai/x";
     assert_eq!(gw.get(path, Some(&token)).await.status, 200);
-    gw.store.revoke_credential(&gw.client.id, &change()).await.unwrap();
+    gw.store
+        .revoke_credential(&gw.client.id, &change())
+        .await
+        .unwrap();
     let took = gw
         .eventually(path, &token, Duration::from_secs(1), |a| a.status == 401)
         .await;
@@ -274,7 +330,11 @@ async fn revoking_a_client_cuts_off_its_tokens_within_a_second() {
         "grant_type=client_credentials",
     )
     .await;
-    assert_eq!(oauth_error(&answer), "invalid_client", "a revoked client gets no token");
+    assert_eq!(
+        oauth_error(&answer),
+        "invalid_client",
+        "a revoked client gets no token"
+    );
 }
 
 #[tokio::test]
@@ -284,8 +344,14 @@ async fn upstreams_verify_the_assertion_and_clients_the_token_with_the_jwks() {
     let set = jwks(&gw).await;
     assert_eq!(set.keys.len(), 1);
     let jwk = serde_json::to_value(&set.keys[0]).unwrap();
-    assert_eq!((jwk["kty"].as_str(), jwk["crv"].as_str()), (Some("EC"), Some("P-256")));
-    assert_eq!((jwk["use"].as_str(), jwk["alg"].as_str()), (Some("sig"), Some("ES256")));
+    assert_eq!(
+        (jwk["kty"].as_str(), jwk["crv"].as_str()),
+        (Some("EC"), Some("P-256"))
+    );
+    assert_eq!(
+        (jwk["use"].as_str(), jwk["alg"].as_str()),
+        (Some("sig"), Some("ES256"))
+    );
     assert_eq!(
         set.keys[0]
             .thumbprint(jsonwebtoken::jwk::ThumbprintHash::SHA256)
@@ -295,15 +361,24 @@ async fn upstreams_verify_the_assertion_and_clients_the_token_with_the_jwks() {
     );
     let claims = verify(&set, &token, &issuer(&gw), &issuer(&gw));
     assert_eq!(claims["sub"], gw.client.client_id.as_str());
-    assert_eq!((claims["agency"].as_str(), claims["application"].as_str()), (Some("diskominfo"), Some("dashboard")));
-    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 300);
+    assert_eq!(
+        (claims["agency"].as_str(), claims["application"].as_str()),
+        (Some("diskominfo"), Some("dashboard"))
+    );
+    assert_eq!(
+        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+        300
+    );
 
     let answer = gw
         .send(
             "GET",
             "/bpsdm/simpeg/pegawai/x",
             Some(&gw.dashboard),
-            &[("x-wadah-assertion", "forged"), ("x-wadah-user", "199001012020011001")],
+            &[
+                ("x-wadah-assertion", "forged"),
+                ("x-wadah-user", "199001012020011001"),
+            ],
             b"",
         )
         .await;
@@ -315,7 +390,10 @@ async fn upstreams_verify_the_assertion_and_clients_the_token_with_the_jwks() {
     assert_eq!(claims["sub"], "diskominfo/dashboard");
     assert_eq!(claims["jti"].as_str(), answer.header("x-request-id"));
     assert_eq!(claims["user"], "199001012020011001");
-    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 60);
+    assert_eq!(
+        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+        60
+    );
     assert_eq!(
         jsonwebtoken::decode_header(assertion).unwrap().typ.as_deref(),
         Some("wadah-assertion+jwt")
@@ -334,7 +412,10 @@ async fn jwks_until(gw: &TestGateway, ok: impl Fn(&JwkSet) -> bool) -> JwkSet {
         if ok(&set) {
             return set;
         }
-        assert!(started.elapsed() < Duration::from_secs(5), "JWKS never got there: {set:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "JWKS never got there: {set:?}"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -358,7 +439,11 @@ async fn the_next_key_is_published_before_it_signs_and_the_old_one_verifies_unti
     // 1000 s (a quarter of the period) before the first key retires, the next one appears.
     clock.advance(chrono::Duration::seconds(3100));
     let set = jwks_until(&gw, |s| s.keys.len() == 2).await;
-    assert_eq!(kid(&token(&gw).await), old_kid, "the next key is published, not yet signing");
+    assert_eq!(
+        kid(&token(&gw).await),
+        old_kid,
+        "the next key is published, not yet signing"
+    );
     let new_kid = set
         .keys
         .iter()
@@ -384,7 +469,10 @@ async fn the_next_key_is_published_before_it_signs_and_the_old_one_verifies_unti
     let set = jwks_until(&gw, |s| s.find(&old_kid).is_none()).await;
     assert!(set.find(&new_kid).is_some());
     let stored = gw.store.signing_keys().await.unwrap();
-    assert!(stored.iter().all(|k| k.private_sealed.starts_with("v1.")), "sealed, never plain");
+    assert!(
+        stored.iter().all(|k| k.private_sealed.starts_with("v1.")),
+        "sealed, never plain"
+    );
 }
 
 #[tokio::test]
@@ -393,8 +481,10 @@ async fn nodes_starting_at_once_share_one_key() {
     let store: std::sync::Arc<dyn wadah_store::Store> = std::sync::Arc::new(temp.open().await.unwrap());
     let dir = tempfile::tempdir().unwrap();
     let node = |n: u8| {
-        let mut config =
-            wadah_gateway::GatewayConfig::new("127.0.0.1:0".parse().unwrap(), &dir.path().join(n.to_string()));
+        let mut config = wadah_gateway::GatewayConfig::new(
+            "127.0.0.1:0".parse().unwrap(),
+            &dir.path().join(n.to_string()),
+        );
         config.oauth.issuer = Some("http://gw.bontang".into());
         wadah_gateway::Gateway::build(
             config,
@@ -409,4 +499,30 @@ async fn nodes_starting_at_once_share_one_key() {
     let keys = store.signing_keys().await.unwrap();
     assert_eq!(keys.len(), 1, "{keys:?}");
     drop((a, b));
+}
+
+#[tokio::test]
+async fn a_forced_rotation_signs_with_the_new_key_a_minute_later() {
+    let gw = spawn_with(Options {
+        fixed_clock: true,
+        ..Options::default()
+    })
+    .await;
+    let clock = gw.clock.clone().unwrap();
+    let before = token(&gw).await;
+    let now = wadah_domain::Clock::now(clock.as_ref());
+    let rotation = OauthConfig::default().key_rotation;
+    let new_kid = wadah_gateway::keys::rotate_now(gw.store.as_ref(), &test_keys(), rotation, now)
+        .await
+        .unwrap();
+    jwks_until(&gw, |s| s.find(&new_kid).is_some()).await;
+    assert_eq!(kid(&token(&gw).await), kid(&before), "not before the delay");
+    clock.advance(chrono::Duration::seconds(61));
+    assert_eq!(kid(&token(&gw).await), new_kid);
+    let path = "/bpsdm/simpeg/pegawai/x";
+    assert_eq!(
+        gw.get(path, Some(&bearer(&before))).await.status,
+        200,
+        "old tokens live on"
+    );
 }

@@ -36,7 +36,11 @@ pub async fn signing_keys_are_added_once_per_generation(store: &dyn Store) {
     let next = key("k2", 2, T0 + 900_000, T0 + 1_900_000);
     assert!(store.add_signing_key(&next).await.expect("add"));
     let keys = store.signing_keys().await.expect("list");
-    assert_eq!(keys, vec![first.clone(), next.clone()], "ordered by generation, round-tripped");
+    assert_eq!(
+        keys,
+        vec![first.clone(), next.clone()],
+        "ordered by generation, round-tripped"
+    );
 
     // Rotation: everything older than generation 3 retires at T0 + 500 000 at the latest.
     let forced = key("k3", 3, T0 + 500_000, T0 + 1_500_000);
@@ -68,10 +72,7 @@ pub async fn signing_keys_are_added_once_per_generation(store: &dyn Store) {
     );
 
     assert_eq!(
-        store
-            .purge_signing_keys(at(T0 + 500_001))
-            .await
-            .expect("purge"),
+        store.purge_signing_keys(at(T0 + 500_001)).await.expect("purge"),
         2
     );
     let left: Vec<_> = store
@@ -82,5 +83,9 @@ pub async fn signing_keys_are_added_once_per_generation(store: &dyn Store) {
         .map(|k| k.kid)
         .collect();
     assert_eq!(left, ["k3"]);
-    assert_eq!(store.registry_version().await.expect("version"), 0, "keys are not registry changes");
+    assert_eq!(
+        store.registry_version().await.expect("version"),
+        0,
+        "keys are not registry changes"
+    );
 }
