@@ -178,3 +178,14 @@ fn an_unreachable_postgresql_fails_fast_with_one_clear_line() {
         "gives up in bounded time"
     );
 }
+
+#[test]
+fn keys_rotate_starts_a_new_signing_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for _ in 0..2 {
+        let out = common::wadah(&["keys", "rotate"], dir.path());
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let said = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(said.starts_with("new signing key "), "{said}");
+    }
+}

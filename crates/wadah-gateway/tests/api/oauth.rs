@@ -135,12 +135,15 @@ async fn a_client_gets_a_token_with_basic_or_form_auth_and_calls_a_service_with_
     assert_eq!(listed.json()["items"].as_array().map(Vec::len), Some(2));
 }
 
+/// (request headers, body, expected status, expected `error`).
+type Case<'a> = (Vec<(&'a str, &'a str)>, String, u16, &'a str);
+
 #[tokio::test]
 async fn every_rfc_6749_error_is_answered_in_its_format() {
     let gw = spawn().await;
     let auth = basic(&gw.client);
     let creds = [FORM, ("authorization", auth.as_str())];
-    let cases: Vec<(Vec<(&str, &str)>, String, u16, &str)> = vec![
+    let cases: Vec<Case<'_>> = vec![
         (
             creds.to_vec(),
             "grant_type=password".into(),
@@ -496,4 +499,30 @@ async fn nodes_starting_at_once_share_one_key() {
     let keys = store.signing_keys().await.unwrap();
     assert_eq!(keys.len(), 1, "{keys:?}");
     drop((a, b));
+}
+
+#[tokio::test]
+async fn a_forced_rotation_signs_with_the_new_key_a_minute_later() {
+    let gw = spawn_with(Options {
+        fixed_clock: true,
+        ..Options::default()
+    })
+    .await;
+    let clock = gw.clock.clone().unwrap();
+    let before = token(&gw).await;
+    let now = wadah_domain::Clock::now(clock.as_ref());
+    let rotation = OauthConfig::default().key_rotation;
+    let new_kid = wadah_gateway::keys::rotate_now(gw.store.as_ref(), &test_keys(), rotation, now)
+        .await
+        .unwrap();
+    jwks_until(&gw, |s| s.find(&new_kid).is_some()).await;
+    assert_eq!(kid(&token(&gw).await), kid(&before), "not before the delay");
+    clock.advance(chrono::Duration::seconds(61));
+    assert_eq!(kid(&token(&gw).await), new_kid);
+    let path = "/bpsdm/simpeg/pegawai/x";
+    assert_eq!(
+        gw.get(path, Some(&bearer(&before))).await.status,
+        200,
+        "old tokens live on"
+    );
 }
