@@ -52,8 +52,12 @@ impl CaBundle {
                 continue;
             }
             let cert = CertificateDer::from(der);
-            webpki::anchor_from_trusted_cert(&cert)
-                .map_err(|e| err(format!("certificate {} is not a valid X.509 certificate: {e}", certs.len() + 1)))?;
+            webpki::anchor_from_trusted_cert(&cert).map_err(|e| {
+                err(format!(
+                    "certificate {} is not a valid X.509 certificate: {e}",
+                    certs.len() + 1
+                ))
+            })?;
             certs.push(cert);
             if certs.len() > MAX_CA_CERTIFICATES {
                 return Err(err(format!("at most {MAX_CA_CERTIFICATES} certificates")));
@@ -255,7 +259,9 @@ impl UpstreamCredentialSpec {
                 {
                     return Err(ValidationError::new(
                         "name",
-                        format!("{lower} is set by the gateway or the HTTP framing and cannot be a credential"),
+                        format!(
+                            "{lower} is set by the gateway or the HTTP framing and cannot be a credential"
+                        ),
                     ));
                 }
                 secret("value", value)
@@ -263,7 +269,10 @@ impl UpstreamCredentialSpec {
             Self::Basic { username, password } => {
                 visible("username", username, MAX_PUBLIC_BYTES)?;
                 if username.contains(':') {
-                    return Err(ValidationError::new("username", "a Basic username cannot contain `:`"));
+                    return Err(ValidationError::new(
+                        "username",
+                        "a Basic username cannot contain `:`",
+                    ));
                 }
                 secret("password", password)
             }
@@ -315,7 +324,8 @@ fn https_url(field: &'static str, raw: &str) -> Result<(), ValidationError> {
     if raw.len() > MAX_URL_BYTES {
         return Err(ValidationError::new(field, "a URL has at most 2000 characters"));
     }
-    let url = url::Url::parse(raw).map_err(|e| ValidationError::new(field, format!("not a valid URL: {e}")))?;
+    let url =
+        url::Url::parse(raw).map_err(|e| ValidationError::new(field, format!("not a valid URL: {e}")))?;
     if url.scheme() != "https" {
         return Err(ValidationError::new(
             field,
@@ -323,7 +333,10 @@ fn https_url(field: &'static str, raw: &str) -> Result<(), ValidationError> {
         ));
     }
     if url.host_str().is_none_or(str::is_empty) || !url.username().is_empty() || url.password().is_some() {
-        return Err(ValidationError::new(field, "the URL must name a host and carry no credentials"));
+        return Err(ValidationError::new(
+            field,
+            "the URL must name a host and carry no credentials",
+        ));
     }
     if url.fragment().is_some() {
         return Err(ValidationError::new(field, "the URL cannot have a #fragment"));
@@ -346,9 +359,17 @@ mod tests {
     fn each_kind_splits_into_a_public_part_and_one_secret() {
         let s = spec(serde_json::json!({"kind": "header", "name": "X-Api-Key", "value": "rahasia"})).unwrap();
         let (public, secret) = s.split().unwrap();
-        assert_eq!(public, UpstreamCredentialPublic::Header { name: "x-api-key".into() });
+        assert_eq!(
+            public,
+            UpstreamCredentialPublic::Header {
+                name: "x-api-key".into()
+            }
+        );
         assert_eq!(secret, "rahasia");
-        assert!(!format!("{s:?}").contains("rahasia"), "Debug never shows the secret");
+        assert!(
+            !format!("{s:?}").contains("rahasia"),
+            "Debug never shows the secret"
+        );
         let s = spec(serde_json::json!({"kind": "oauth2_client_credentials",
             "token_url": "https://splp.go.id/oauth2/token", "client_id": "bontang", "client_secret": "s3"}))
         .unwrap();

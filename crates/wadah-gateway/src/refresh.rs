@@ -53,7 +53,11 @@ pub fn spawn(
     });
 }
 
-async fn refresh_once(store: &dyn Store, shared: &ArcSwap<Snapshot>, upstreams: &Upstreams) -> StoreResult<()> {
+async fn refresh_once(
+    store: &dyn Store,
+    shared: &ArcSwap<Snapshot>,
+    upstreams: &Upstreams,
+) -> StoreResult<()> {
     let version = store.registry_version().await?;
     let current = shared.load();
     if version == current.version {

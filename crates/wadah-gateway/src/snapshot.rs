@@ -104,7 +104,9 @@ impl Snapshot {
                 let key = format!("{}/{}/{}", s.agency, s.application, s.spec.code);
                 let rights = rights_by_service.remove(&key).unwrap_or_default();
                 let client = client_for(&s, previous, &mut clients, upstreams);
-                let earlier = previous.and_then(|p| p.routes.get(&key)).and_then(|r| r.auth.as_ref());
+                let earlier = previous
+                    .and_then(|p| p.routes.get(&key))
+                    .and_then(|r| r.auth.as_ref());
                 let auth = credentials
                     .remove(&key)
                     .map(|c| UpstreamAuth::open(&c, &upstreams.keys, &client, earlier));

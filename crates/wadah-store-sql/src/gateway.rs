@@ -14,8 +14,8 @@ use wadah_domain::access::AccessRight;
 use wadah_domain::credential::Credential;
 use wadah_domain::secret::SecretDigest;
 use wadah_domain::service::Service;
-use wadah_domain::text::Name;
 use wadah_domain::service::ServiceRef;
+use wadah_domain::text::Name;
 use wadah_store::{GatewayCredential, GatewayUpstreamCredential, GatewayView, StoreError, StoreResult};
 
 use crate::SqlStore;

@@ -363,12 +363,12 @@ pub trait Store:
 
 impl<T> Store for T where
     T: RegistryRead
-    + RegistryWrite
-    + AccessStore
-    + IdentityStore
-    + UpstreamCredentialStore
-    + ChangeLogRead
-    + StoreHealth
-    + GatewayFeed
+        + RegistryWrite
+        + AccessStore
+        + IdentityStore
+        + UpstreamCredentialStore
+        + ChangeLogRead
+        + StoreHealth
+        + GatewayFeed
 {
 }

@@ -54,7 +54,10 @@ impl Clients {
         let (added, ignored) = system_roots.add_parsable_certificates(loaded.certs);
         tracing::debug!(added, ignored, "system CA roots for upstream TLS");
         let default = build(system_roots.clone());
-        Self { system_roots, default }
+        Self {
+            system_roots,
+            default,
+        }
     }
 
     pub fn default_client(&self) -> HttpsClient {
@@ -66,7 +69,11 @@ impl Clients {
         let mut roots = self.system_roots.clone();
         let (added, ignored) = roots.add_parsable_certificates(bundle.certificates());
         if ignored > 0 || added == 0 {
-            tracing::warn!(added, ignored, "some certificates of a service's CA bundle were not usable");
+            tracing::warn!(
+                added,
+                ignored,
+                "some certificates of a service's CA bundle were not usable"
+            );
         }
         build(roots)
     }

@@ -49,7 +49,7 @@ pub struct UpstreamAuth {
 enum Kind {
     Header(HeaderName, HeaderValue),
     Basic(HeaderValue),
-    OAuth2(TokenSource),
+    OAuth2(Box<TokenSource>),
     /// The secret could not be opened; calls are refused.
     Unusable,
 }
@@ -78,7 +78,8 @@ impl UpstreamAuth {
         client: &HttpsClient,
         previous: Option<&Arc<UpstreamAuth>>,
     ) -> Arc<Self> {
-        if let Some(p) = previous.filter(|p| p.version == stored.version && p.sealed == stored.sealed_secret) {
+        if let Some(p) = previous.filter(|p| p.version == stored.version && p.sealed == stored.sealed_secret)
+        {
             return p.clone();
         }
         let kind = match keys.open(&stored.sealed_secret, &seal_context(&stored.service)) {
@@ -100,7 +101,12 @@ impl UpstreamAuth {
     }
 
     /// Adds the credential to the upstream request's headers.
-    pub async fn apply(&self, headers: &mut HeaderMap, clock: &dyn Clock, timeout: Duration) -> Result<(), GatewayError> {
+    pub async fn apply(
+        &self,
+        headers: &mut HeaderMap,
+        clock: &dyn Clock,
+        timeout: Duration,
+    ) -> Result<(), GatewayError> {
         match &self.kind {
             Kind::Header(name, value) => {
                 headers.insert(name.clone(), value.clone());
@@ -160,14 +166,14 @@ fn kind_of(spec: UpstreamCredentialSpec, client: &HttpsClient) -> Option<Kind> {
             if let Some(scope) = &scope {
                 form.append_pair("scope", scope);
             }
-            Some(Kind::OAuth2(TokenSource {
+            Some(Kind::OAuth2(Box::new(TokenSource {
                 token_url: token_url.parse().ok()?,
                 client_auth: basic(&id, &secret)?,
                 form: Bytes::from(form.finish()),
                 client: client.clone(),
                 cached: RwLock::new(None),
                 refresh: tokio::sync::Mutex::new(()),
-            }))
+            })))
         }
     }
 }
@@ -208,7 +214,10 @@ struct TokenResponse {
 impl TokenSource {
     fn fresh(&self, now: Timestamp) -> Option<HeaderValue> {
         let cached = self.cached.read().ok()?;
-        cached.as_ref().filter(|t| now < t.refresh_at).map(|t| t.bearer.clone())
+        cached
+            .as_ref()
+            .filter(|t| now < t.refresh_at)
+            .map(|t| t.bearer.clone())
     }
 
     async fn bearer(&self, clock: &dyn Clock, timeout: Duration) -> Result<HeaderValue, GatewayError> {
@@ -234,7 +243,7 @@ impl TokenSource {
 
     fn forget(&self, sent: &HeaderValue) {
         if let Ok(mut cached) = self.cached.write()
-            && cached.as_ref().is_some_and(|t| &t.bearer == sent)
+            && cached.as_ref().is_some_and(|t| t.bearer == sent)
         {
             *cached = None;
         }
@@ -268,8 +277,8 @@ impl TokenSource {
         if !status.is_success() {
             return Err(format!("the token endpoint answered {status}"));
         }
-        let parsed: TokenResponse =
-            serde_json::from_slice(&body).map_err(|e| format!("the token response is not valid JSON: {e}"))?;
+        let parsed: TokenResponse = serde_json::from_slice(&body)
+            .map_err(|e| format!("the token response is not valid JSON: {e}"))?;
         if parsed
             .token_type
             .as_deref()

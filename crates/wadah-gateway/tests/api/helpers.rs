@@ -191,15 +191,9 @@ pub async fn spawn_with(options: Options) -> TestGateway {
     }
     let audit_dir = config.audit_dir.clone();
     let clock = options.clock.clone().unwrap_or_else(|| Arc::new(SystemClock));
-    let gateway = Gateway::build(
-        config,
-        store.clone(),
-        clock,
-        Arc::new(OsRandom),
-        test_keys(),
-    )
-    .await
-    .unwrap();
+    let gateway = Gateway::build(config, store.clone(), clock, Arc::new(OsRandom), test_keys())
+        .await
+        .unwrap();
     let addr = gateway.local_addr().unwrap();
     let audit = gateway.audit();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -284,7 +278,9 @@ pub async fn set_upstream_credential(store: &dyn Store, credential: Value) {
         application: code("simpeg"),
         service: code("pegawai"),
     };
-    let sealed = test_keys().seal(secret.as_bytes(), &seal_context(&service)).unwrap();
+    let sealed = test_keys()
+        .seal(secret.as_bytes(), &seal_context(&service))
+        .unwrap();
     store
         .set_upstream_credential(&service, &public, &sealed, &change())
         .await

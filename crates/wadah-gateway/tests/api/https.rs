@@ -32,7 +32,8 @@ pub fn pki(name: &str) -> Pki {
     let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    ca.distinguished_name.push(DnType::CommonName, format!("{name} test CA"));
+    ca.distinguished_name
+        .push(DnType::CommonName, format!("{name} test CA"));
     let ca_cert = ca.self_signed(&ca_key).unwrap();
     let issuer = Issuer::from_params(&ca, &ca_key);
     let leaf_key = KeyPair::generate().unwrap();
@@ -74,11 +75,15 @@ pub async fn spawn_https(pki: &Pki, alpn: &[&[u8]], app: Router) -> (SocketAddr,
     let seen = log.clone();
     tokio::spawn(async move {
         loop {
-            let Ok((tcp, _)) = listener.accept().await else { return };
+            let Ok((tcp, _)) = listener.accept().await else {
+                return;
+            };
             let (acceptor, app, seen) = (acceptor.clone(), app.clone(), seen.clone());
             tokio::spawn(async move {
                 // A client that rejects our certificate ends the handshake here.
-                let Ok(tls) = acceptor.accept(tcp).await else { return };
+                let Ok(tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
                 let service = hyper::service::service_fn(move |req: Request<Incoming>| {
                     seen.lock().unwrap().push(SeenTls {
                         version: req.version(),

@@ -61,7 +61,10 @@ async fn basic_credentials_replace_the_consumers_bearer() {
     .await;
     let answer = gw.get("/bpsdm/simpeg/pegawai/x", Some(&gw.dashboard)).await;
     assert_eq!(answer.status, 200, "{answer:?}");
-    assert_eq!(gw.seen()[0].headers["authorization"], basic("wadah", "sandi-rahasia"));
+    assert_eq!(
+        gw.seen()[0].headers["authorization"],
+        basic("wadah", "sandi-rahasia")
+    );
 }
 
 /// A token endpoint over TLS: counts requests, checks the client authentication and the
@@ -135,22 +138,39 @@ async fn an_oauth2_token_is_fetched_once_for_a_burst_and_again_after_it_expires(
     let mut burst = tokio::task::JoinSet::new();
     for i in 0..20 {
         let gw = gw.clone();
-        burst.spawn(async move { gw.get(&format!("/bpsdm/simpeg/pegawai/{i}"), Some(&gw.dashboard)).await });
+        burst.spawn(async move {
+            gw.get(&format!("/bpsdm/simpeg/pegawai/{i}"), Some(&gw.dashboard))
+                .await
+        });
     }
     while let Some(answer) = burst.join_next().await {
         assert_eq!(answer.unwrap().status, 200);
     }
-    assert_eq!(endpoint.calls.load(Ordering::SeqCst), 1, "one token for the whole burst");
+    assert_eq!(
+        endpoint.calls.load(Ordering::SeqCst),
+        1,
+        "one token for the whole burst"
+    );
     assert!(bearers(&gw).iter().all(|b| b == "Bearer tok-1"));
 
     clock.advance(chrono::Duration::seconds(3500));
     let answer = gw.get("/bpsdm/simpeg/pegawai/later", Some(&gw.dashboard)).await;
     assert_eq!(answer.status, 200);
-    assert_eq!(endpoint.calls.load(Ordering::SeqCst), 1, "still valid 100 s before expiry");
+    assert_eq!(
+        endpoint.calls.load(Ordering::SeqCst),
+        1,
+        "still valid 100 s before expiry"
+    );
     clock.advance(chrono::Duration::seconds(60));
-    let answer = gw.get("/bpsdm/simpeg/pegawai/refreshed", Some(&gw.dashboard)).await;
+    let answer = gw
+        .get("/bpsdm/simpeg/pegawai/refreshed", Some(&gw.dashboard))
+        .await;
     assert_eq!(answer.status, 200);
-    assert_eq!(endpoint.calls.load(Ordering::SeqCst), 2, "refreshed shortly before expiry");
+    assert_eq!(
+        endpoint.calls.load(Ordering::SeqCst),
+        2,
+        "refreshed shortly before expiry"
+    );
     assert_eq!(bearers(&gw).last().unwrap(), "Bearer tok-2");
 }
 
@@ -164,9 +184,15 @@ async fn a_failing_token_endpoint_answers_upstream_credential_failed() {
     })
     .await;
     let answer = gw.get("/bpsdm/simpeg/pegawai/x", Some(&gw.dashboard)).await;
-    assert_eq!((answer.status, answer.code().as_str()), (502, "upstream_credential_failed"));
+    assert_eq!(
+        (answer.status, answer.code().as_str()),
+        (502, "upstream_credential_failed")
+    );
     assert!(!String::from_utf8_lossy(&answer.body).contains(CLIENT_SECRET));
-    assert!(gw.seen().is_empty(), "the upstream is not called without its credential");
+    assert!(
+        gw.seen().is_empty(),
+        "the upstream is not called without its credential"
+    );
     assert_eq!(endpoint.calls.load(Ordering::SeqCst), 1);
 }
 

@@ -31,7 +31,9 @@ async fn an_upstream_signed_by_the_services_ca_is_called_over_h2() {
     let (addr, seen) = spawn_https(&pki, &[b"h2", b"http/1.1"], upstream_app()).await;
     let gw = spawn_with(options(addr, Some(pki.ca_pem.clone()))).await;
     for _ in 0..3 {
-        let answer = gw.get("/bpsdm/simpeg/pegawai/daftar?page=2", Some(&gw.dashboard)).await;
+        let answer = gw
+            .get("/bpsdm/simpeg/pegawai/daftar?page=2", Some(&gw.dashboard))
+            .await;
         assert_eq!(answer.status, 200, "{answer:?}");
         assert_eq!(answer.json()["over"], "tls");
     }
@@ -40,7 +42,10 @@ async fn an_upstream_signed_by_the_services_ca_is_called_over_h2() {
     for request in &seen {
         assert_eq!(request.version, Version::HTTP_2, "the upstream offered h2");
         assert_eq!(request.path, "/api/pegawai/daftar");
-        assert!(!request.headers.contains_key("authorization"), "the consumer's key stays behind");
+        assert!(
+            !request.headers.contains_key("authorization"),
+            "the consumer's key stays behind"
+        );
         assert_eq!(request.headers["x-wadah-consumer"], "diskominfo/dashboard");
     }
 }
@@ -62,8 +67,14 @@ async fn an_untrusted_certificate_is_refused_until_the_provider_adds_its_ca() {
     let (addr, seen) = spawn_https(&pki, &[b"h2", b"http/1.1"], upstream_app()).await;
     let gw = spawn_with(options(addr, Some(stranger.ca_pem.clone()))).await;
     let answer = gw.get("/bpsdm/simpeg/pegawai/x", Some(&gw.dashboard)).await;
-    assert_eq!((answer.status, answer.code().as_str()), (502, "upstream_tls_error"));
-    assert!(seen.lock().unwrap().is_empty(), "nothing was sent over an unverified connection");
+    assert_eq!(
+        (answer.status, answer.code().as_str()),
+        (502, "upstream_tls_error")
+    );
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "nothing was sent over an unverified connection"
+    );
 
     // Without any CA of its own the system's roots do not know the private CA either.
     let service = ServiceRef {
@@ -79,9 +90,12 @@ async fn an_untrusted_certificate_is_refused_until_the_provider_adds_its_ca() {
         .update_service(&service, &spec, current.meta.version, &change())
         .await
         .unwrap();
-    gw.eventually("/bpsdm/simpeg/pegawai/x", &gw.dashboard, Duration::from_secs(2), |a| {
-        a.status == 502 && a.code() == "upstream_tls_error"
-    })
+    gw.eventually(
+        "/bpsdm/simpeg/pegawai/x",
+        &gw.dashboard,
+        Duration::from_secs(2),
+        |a| a.status == 502 && a.code() == "upstream_tls_error",
+    )
     .await;
 
     spec.upstream_ca_pem = Some(CaBundle::parse(&pki.ca_pem).unwrap());
@@ -89,9 +103,12 @@ async fn an_untrusted_certificate_is_refused_until_the_provider_adds_its_ca() {
         .update_service(&service, &spec, v2.meta.version, &change())
         .await
         .unwrap();
-    gw.eventually("/bpsdm/simpeg/pegawai/x", &gw.dashboard, Duration::from_secs(2), |a| {
-        a.status == 200
-    })
+    gw.eventually(
+        "/bpsdm/simpeg/pegawai/x",
+        &gw.dashboard,
+        Duration::from_secs(2),
+        |a| a.status == 200,
+    )
     .await;
     assert!(!seen.lock().unwrap().is_empty());
 }

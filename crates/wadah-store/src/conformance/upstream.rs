@@ -13,9 +13,15 @@ use crate::{ChangeFilter, DeleteMode, Store, StoreError};
 
 const PLAIN: &str = "rahasia-splp-7f3a";
 
-fn sealed(ring: &KeyRing, service: &ServiceRef, spec: &UpstreamCredentialSpec) -> (UpstreamCredentialPublic, String) {
+fn sealed(
+    ring: &KeyRing,
+    service: &ServiceRef,
+    spec: &UpstreamCredentialSpec,
+) -> (UpstreamCredentialPublic, String) {
     let (public, secret) = spec.split().expect("valid credential");
-    let sealed = ring.seal(secret.as_bytes(), &seal_context(service)).expect("seal");
+    let sealed = ring
+        .seal(secret.as_bytes(), &seal_context(service))
+        .expect("seal");
     (public, sealed)
 }
 
@@ -24,28 +30,44 @@ pub async fn upstream_credentials_stay_sealed(store: &dyn Store) {
     let svc = service_ref("bpsdm", "app", "svc");
     let ring = KeyRing::new(MasterKey::from_bytes(&[7; 32]));
     assert!(store.get_upstream_credential(&svc).await.expect("get").is_none());
-    let basic: UpstreamCredentialSpec = spec(json!({"kind": "basic", "username": "bontang", "password": PLAIN}));
+    let basic: UpstreamCredentialSpec =
+        spec(json!({"kind": "basic", "username": "bontang", "password": PLAIN}));
     let (public, sealed_secret) = sealed(&ring, &svc, &basic);
     let set = store
         .set_upstream_credential(&svc, &public, &sealed_secret, &change())
         .await
         .expect("set");
     assert_eq!(set.public, public);
-    assert_eq!(store.get_upstream_credential(&svc).await.expect("get"), Some(set.clone()));
+    assert_eq!(
+        store.get_upstream_credential(&svc).await.expect("get"),
+        Some(set.clone())
+    );
 
     let view = store.gateway_view().await.expect("view");
     let [fed] = view.upstream_credentials.as_slice() else {
-        panic!("one upstream credential expected: {:?}", view.upstream_credentials);
+        panic!(
+            "one upstream credential expected: {:?}",
+            view.upstream_credentials
+        );
     };
     assert_eq!((&fed.service, &fed.public), (&svc, &public));
-    let opened = ring.open(&fed.sealed_secret, &seal_context(&svc)).expect("the sealing ring opens it");
+    let opened = ring
+        .open(&fed.sealed_secret, &seal_context(&svc))
+        .expect("the sealing ring opens it");
     assert_eq!(opened, PLAIN.as_bytes());
     let other_ring = KeyRing::new(MasterKey::from_bytes(&[8; 32]));
-    assert!(other_ring.open(&fed.sealed_secret, &seal_context(&svc)).is_err(), "another key ring cannot");
+    assert!(
+        other_ring.open(&fed.sealed_secret, &seal_context(&svc)).is_err(),
+        "another key ring cannot"
+    );
     let elsewhere = service_ref("bpsdm", "app", "other");
-    assert!(ring.open(&fed.sealed_secret, &seal_context(&elsewhere)).is_err(), "nor another service");
+    assert!(
+        ring.open(&fed.sealed_secret, &seal_context(&elsewhere)).is_err(),
+        "nor another service"
+    );
 
-    let header: UpstreamCredentialSpec = spec(json!({"kind": "header", "name": "X-Api-Key", "value": "kunci-baru"}));
+    let header: UpstreamCredentialSpec =
+        spec(json!({"kind": "header", "name": "X-Api-Key", "value": "kunci-baru"}));
     let (public2, sealed2) = sealed(&ring, &svc, &header);
     let replaced = store
         .set_upstream_credential(&svc, &public2, &sealed2, &change())
@@ -57,21 +79,36 @@ pub async fn upstream_credentials_stay_sealed(store: &dyn Store) {
 
     let missing = service_ref("bpsdm", "app", "nope");
     assert!(matches!(
-        store.set_upstream_credential(&missing, &public, &sealed_secret, &change()).await,
+        store
+            .set_upstream_credential(&missing, &public, &sealed_secret, &change())
+            .await,
         Err(StoreError::NotFound { .. })
     ));
-    store.delete_upstream_credential(&svc, &change()).await.expect("delete");
+    store
+        .delete_upstream_credential(&svc, &change())
+        .await
+        .expect("delete");
     assert!(store.get_upstream_credential(&svc).await.expect("get").is_none());
     assert!(matches!(
         store.delete_upstream_credential(&svc, &change()).await,
         Err(StoreError::NotFound { .. })
     ));
 
-    let log = changes(store, &ChangeFilter { agency: None, kind: Some("upstream_credential".into()) }).await;
+    let log = changes(
+        store,
+        &ChangeFilter {
+            agency: None,
+            kind: Some("upstream_credential".into()),
+        },
+    )
+    .await;
     assert_eq!(log.len(), 3, "set, replace, delete: {log:?}");
     let text = serde_json::to_string(&log).expect("json");
     for secret in [PLAIN, "kunci-baru", sealed_secret.as_str(), sealed2.as_str()] {
-        assert!(!text.contains(secret), "the change log holds no secret, sealed or not");
+        assert!(
+            !text.contains(secret),
+            "the change log holds no secret, sealed or not"
+        );
     }
     assert!(text.contains("bontang"), "it does hold the public part");
 
@@ -79,8 +116,17 @@ pub async fn upstream_credentials_stay_sealed(store: &dyn Store) {
         .set_upstream_credential(&svc, &public, &sealed_secret, &change())
         .await
         .expect("set again");
-    let cascade = DeleteMode { expected_version: None, cascade: true };
-    store.delete_service(&svc, cascade, &change()).await.expect("delete service");
+    let cascade = DeleteMode {
+        expected_version: None,
+        cascade: true,
+    };
+    store
+        .delete_service(&svc, cascade, &change())
+        .await
+        .expect("delete service");
     let view = store.gateway_view().await.expect("view");
-    assert!(view.upstream_credentials.is_empty(), "the credential goes with its service");
+    assert!(
+        view.upstream_credentials.is_empty(),
+        "the credential goes with its service"
+    );
 }

@@ -9,7 +9,8 @@ use wadah_domain::upstream::{UpstreamCredential, UpstreamCredentialSpec, seal_co
 
 use super::prelude::*;
 
-const PATH: &str = "/api/v1/agencies/{agency}/applications/{application}/services/{service}/upstream-credential";
+const PATH: &str =
+    "/api/v1/agencies/{agency}/applications/{application}/services/{service}/upstream-credential";
 
 pub fn routes() -> Router<AppState> {
     Router::new().route(

@@ -16,7 +16,11 @@ fn oauth2() -> serde_json::Value {
 
 api_test!(agency_admin_sets_reads_and_removes_the_credential);
 async fn agency_admin_sets_reads_and_removes_the_credential(app: TestApp) {
-    app.get(PATH).by(Who::BpsdmAdmin).send().await.problem(404, "not_found");
+    app.get(PATH)
+        .by(Who::BpsdmAdmin)
+        .send()
+        .await
+        .problem(404, "not_found");
     let set = app.put(PATH).by(Who::BpsdmAdmin).json(oauth2()).send().await.ok();
     assert_eq!(set.version(), 1);
     let body = set.json();
@@ -38,22 +42,65 @@ async fn agency_admin_sets_reads_and_removes_the_credential(app: TestApp) {
         .send()
         .await
         .ok();
-    assert_eq!((replaced.version(), replaced.json()["username"].clone()), (2, json!("bontang")));
+    assert_eq!(
+        (replaced.version(), replaced.json()["username"].clone()),
+        (2, json!("bontang"))
+    );
     app.delete(PATH).by(Who::BpsdmAdmin).send().await.status(204);
-    app.get(PATH).by(Who::BpsdmAdmin).send().await.problem(404, "not_found");
-    app.delete(PATH).by(Who::BpsdmAdmin).send().await.problem(404, "not_found");
+    app.get(PATH)
+        .by(Who::BpsdmAdmin)
+        .send()
+        .await
+        .problem(404, "not_found");
+    app.delete(PATH)
+        .by(Who::BpsdmAdmin)
+        .send()
+        .await
+        .problem(404, "not_found");
 }
 
 api_test!(only_the_owning_agencys_admins_may_set_it);
 async fn only_the_owning_agencys_admins_may_set_it(app: TestApp) {
-    app.put(PATH).by(Who::DinsosAdmin).json(oauth2()).send().await.problem(404, "not_found");
-    app.put(PATH).by(Who::Developer).json(oauth2()).send().await.problem(403, "forbidden");
-    app.put(PATH).by(Who::Auditor).json(oauth2()).send().await.problem(403, "forbidden");
-    app.put(PATH).by(Who::Anonymous).json(oauth2()).send().await.problem(401, "unauthenticated");
+    app.put(PATH)
+        .by(Who::DinsosAdmin)
+        .json(oauth2())
+        .send()
+        .await
+        .problem(404, "not_found");
+    app.put(PATH)
+        .by(Who::Developer)
+        .json(oauth2())
+        .send()
+        .await
+        .problem(403, "forbidden");
+    app.put(PATH)
+        .by(Who::Auditor)
+        .json(oauth2())
+        .send()
+        .await
+        .problem(403, "forbidden");
+    app.put(PATH)
+        .by(Who::Anonymous)
+        .json(oauth2())
+        .send()
+        .await
+        .problem(401, "unauthenticated");
     app.put(PATH).by(Who::BpsdmAdmin).json(oauth2()).send().await.ok();
-    app.get(PATH).by(Who::DinsosAdmin).send().await.problem(404, "not_found");
-    app.delete(PATH).by(Who::DinsosAdmin).send().await.problem(404, "not_found");
-    app.delete(PATH).by(Who::Developer).send().await.problem(403, "forbidden");
+    app.get(PATH)
+        .by(Who::DinsosAdmin)
+        .send()
+        .await
+        .problem(404, "not_found");
+    app.delete(PATH)
+        .by(Who::DinsosAdmin)
+        .send()
+        .await
+        .problem(404, "not_found");
+    app.delete(PATH)
+        .by(Who::Developer)
+        .send()
+        .await
+        .problem(403, "forbidden");
     app.get(PATH).by(Who::BpsdmAdmin).send().await.ok();
 }
 
@@ -63,23 +110,48 @@ async fn bad_credentials_are_refused_and_change_nothing(app: TestApp) {
     for (body, field) in [
         (json!({"kind": "ntlm", "username": "a", "password": "b"}), None),
         (json!({"kind": "basic", "username": "a"}), None),
-        (json!({"kind": "basic", "username": "a", "password": "b", "realm": "x"}), None),
-        (json!({"kind": "header", "name": "X-Api-Key", "value": too_long}), Some("value")),
-        (json!({"kind": "header", "name": "Host", "value": "x"}), Some("name")),
-        (json!({"kind": "header", "name": "X-Wadah-Consumer", "value": "x"}), Some("name")),
-        (json!({"kind": "basic", "username": "a:b", "password": "x"}), Some("username")),
+        (
+            json!({"kind": "basic", "username": "a", "password": "b", "realm": "x"}),
+            None,
+        ),
+        (
+            json!({"kind": "header", "name": "X-Api-Key", "value": too_long}),
+            Some("value"),
+        ),
+        (
+            json!({"kind": "header", "name": "Host", "value": "x"}),
+            Some("name"),
+        ),
+        (
+            json!({"kind": "header", "name": "X-Wadah-Consumer", "value": "x"}),
+            Some("name"),
+        ),
+        (
+            json!({"kind": "basic", "username": "a:b", "password": "x"}),
+            Some("username"),
+        ),
         (
             json!({"kind": "oauth2_client_credentials", "token_url": "http://splp.example.go.id/token",
                 "client_id": "a", "client_secret": "b"}),
             Some("token_url"),
         ),
     ] {
-        let problem = app.put(PATH).by(Who::BpsdmAdmin).json(body.clone()).send().await.problem(422, "validation_failed");
+        let problem = app
+            .put(PATH)
+            .by(Who::BpsdmAdmin)
+            .json(body.clone())
+            .send()
+            .await
+            .problem(422, "validation_failed");
         if let Some(field) = field {
             assert_eq!(problem["field"], field, "{body}");
         }
     }
-    app.get(PATH).by(Who::BpsdmAdmin).send().await.problem(404, "not_found");
+    app.get(PATH)
+        .by(Who::BpsdmAdmin)
+        .send()
+        .await
+        .problem(404, "not_found");
     app.put("/api/v1/agencies/bpsdm/applications/simpeg/services/nope/upstream-credential")
         .by(Who::BpsdmAdmin)
         .json(oauth2())
@@ -104,7 +176,10 @@ async fn the_secret_stays_out_of_the_change_log_and_the_database_file(app: TestA
     assert_eq!(items[0]["key"], "bpsdm/simpeg/pegawai");
     assert_eq!(items[0]["after"]["name"], "x-api-key");
     for secret in [SECRET, "kunci-kedua-8812", "v1."] {
-        assert!(!log.text().contains(secret), "the change log holds no secret ({secret})");
+        assert!(
+            !log.text().contains(secret),
+            "the change log holds no secret ({secret})"
+        );
     }
     for file in app.database_files() {
         let bytes = std::fs::read(&file).unwrap();
