@@ -1,16 +1,18 @@
 //! Phase 5, forward: send the admitted request to the service's upstream and stream the answer
 //! back. The route's pooled client (`upstream::client`: HTTP/1.1, or TLS with HTTP/2 by ALPN)
-//! sends it; redirects are passed to the consumer, never followed. The provider's upstream
-//! credential (`upstream::credentials`) is added in place of the consumer's. The upstream gets the base path + the checked rest of the path,
-//! the query unchanged, the headers `headers` allows, and the body as it arrives.
+//! sends it; redirects are passed to the consumer, never followed. The upstream gets the base
+//! path + the checked rest of the path, the query unchanged, the headers `headers` allows, the
+//! provider's upstream credential (`upstream::credentials`) in place of the consumer's, and the
+//! body as it arrives.
 //!
 //! Failures map to problem codes: no connection → 502 `upstream_unavailable`; a certificate
 //! that does not verify → 502 `upstream_tls_error`; no upstream credential (token endpoint
-//! failed) → 502 `upstream_credential_failed`; a broken
-//! exchange → 502 `upstream_error`; no response head within the service's timeout → 504
-//! `upstream_timeout`; a streamed body past the limit → 413. A request is retried once, only
-//! when its method is idempotent, its body was buffered and the connection failed before
-//! anything was sent. Every admitted request ends in exactly one outcome record.
+//! failed) → 502 `upstream_credential_failed`; a broken exchange → 502 `upstream_error`; no
+//! response head within the service's timeout → 504 `upstream_timeout`; a streamed body past
+//! the limit → 413. A request is retried once, only when its method is idempotent, its body was
+//! buffered and the connection failed before anything was sent; and once with a fresh token
+//! when the upstream refuses an OAuth2 token and the body was buffered. Every admitted request
+//! ends in exactly one outcome record.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -112,30 +114,36 @@ async fn exchange(
         client: route.client.clone(),
     };
     ctx.request_out = Some(ctx.micros_now());
+    match send_authorised(gw, &route, &mut head, body, &upload).await {
+        Ok(response) => respond(gw, ctx, response, upload),
+        Err(e) => fail(gw, ctx, e, &upload),
+    }
+}
+
+/// Sends; when the upstream refuses an OAuth2 access token with 401, sends once more with a
+/// fresh token, if the body can be sent again.
+async fn send_authorised(
+    gw: &Shared,
+    route: &crate::snapshot::Route,
+    head: &mut Head,
+    body: Prepared,
+    upload: &Arc<UploadStats>,
+) -> Result<Response<Incoming>, GatewayError> {
     let replay = match &body {
         Prepared::Buffered(bytes) => Some(bytes.clone()),
         Prepared::Streamed(_) => None,
     };
-    let sent = send(gw, &head, body, &upload, route.timeout).await;
-    let sent = match (sent, replay, &route.auth) {
-        // A refused access token: once more with a fresh one, when the body can be resent.
+    let sent = send(gw, head, body, upload, route.timeout).await;
+    match (sent, replay, &route.auth) {
         (Ok(r), Some(bytes), Some(auth))
             if r.status() == StatusCode::UNAUTHORIZED && auth.renew(&head.headers) =>
         {
             drop(r);
-            match auth
-                .apply(&mut head.headers, gw.clock.as_ref(), route.timeout)
-                .await
-            {
-                Ok(()) => send(gw, &head, Prepared::Buffered(bytes), &upload, route.timeout).await,
-                Err(e) => Err(e),
-            }
+            auth.apply(&mut head.headers, gw.clock.as_ref(), route.timeout)
+                .await?;
+            send(gw, head, Prepared::Buffered(bytes), upload, route.timeout).await
         }
         (sent, _, _) => sent,
-    };
-    match sent {
-        Ok(response) => respond(gw, ctx, response, upload),
-        Err(e) => fail(gw, ctx, e, &upload),
     }
 }
 

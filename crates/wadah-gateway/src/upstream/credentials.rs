@@ -49,7 +49,7 @@ pub struct UpstreamAuth {
 enum Kind {
     Header(HeaderName, HeaderValue),
     Basic(HeaderValue),
-    OAuth2(TokenSource),
+    OAuth2(Box<TokenSource>),
     /// The secret could not be opened; calls are refused.
     Unusable,
 }
@@ -166,14 +166,14 @@ fn kind_of(spec: UpstreamCredentialSpec, client: &HttpsClient) -> Option<Kind> {
             if let Some(scope) = &scope {
                 form.append_pair("scope", scope);
             }
-            Some(Kind::OAuth2(TokenSource {
+            Some(Kind::OAuth2(Box::new(TokenSource {
                 token_url: token_url.parse().ok()?,
                 client_auth: basic(&id, &secret)?,
                 form: Bytes::from(form.finish()),
                 client: client.clone(),
                 cached: RwLock::new(None),
                 refresh: tokio::sync::Mutex::new(()),
-            }))
+            })))
         }
     }
 }
@@ -243,7 +243,7 @@ impl TokenSource {
 
     fn forget(&self, sent: &HeaderValue) {
         if let Ok(mut cached) = self.cached.write()
-            && cached.as_ref().is_some_and(|t| &t.bearer == sent)
+            && cached.as_ref().is_some_and(|t| t.bearer == sent)
         {
             *cached = None;
         }
