@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::application::WebUrl;
+use crate::health_check::HealthCheck;
 use crate::openapi::OpenApiDocument;
 use crate::text::{Description, Name};
 use crate::{Code, Meta, ValidationError};
@@ -63,6 +64,9 @@ pub struct ServiceSpec {
     #[serde(default = "default_limit")]
     #[schema(minimum = 1, maximum = 1000000)]
     pub default_limit_per_minute: u32,
+    /// Active health checks of the upstream (none: only failed calls open its circuit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_check: Option<HealthCheck>,
 }
 
 impl ServiceSpec {
@@ -78,6 +82,9 @@ impl ServiceSpec {
                 "default_limit_per_minute",
                 "must be between 1 and 1000000",
             ));
+        }
+        if let Some(check) = &self.health_check {
+            check.validate()?;
         }
         Ok(())
     }

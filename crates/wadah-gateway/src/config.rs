@@ -6,6 +6,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use crate::breaker::BreakerConfig;
+
 /// When an admission record counts as written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AuditDurability {
@@ -55,6 +57,11 @@ pub struct GatewayConfig {
     pub refresh_interval: Duration,
     /// Rejections before admission are counted per window of this length, one record each.
     pub rejection_window: Duration,
+    /// How long a streamed body (the consumer's upload or the upstream's answer) may send
+    /// nothing before the exchange is ended as incomplete.
+    pub body_idle_timeout: Duration,
+    /// When an upstream's circuit opens and how it recovers (`breaker`).
+    pub breaker: BreakerConfig,
 }
 
 impl GatewayConfig {
@@ -73,6 +80,8 @@ impl GatewayConfig {
             header_read_timeout: Duration::from_secs(10),
             refresh_interval: Duration::from_millis(200),
             rejection_window: Duration::from_secs(60),
+            body_idle_timeout: Duration::from_secs(30),
+            breaker: BreakerConfig::default(),
         }
     }
 }

@@ -6,14 +6,16 @@
 //!
 //! ```text
 //!             ┌───────────── Snapshot (ArcSwap; rebuilt by `refresh` when the registry version moves)
-//!             │   routes · API-key digests · rights per service · rate-limit cells
+//!             │   routes · API-key digests · rights per service · rate-limit cells · circuits
 //!             ▼
 //! request ─▶ request_id ─▶ auth ─▶ route ─▶ authorize ─▶ limit ─▶ audit: admission ─▶ forward ─▶ upstream
-//!              (every       401     400/404    403         429     (strict: durable     │  502/504/413
-//!               response                                           before forwarding;   │
+//!              (every       401     400/404    403         429     (strict: durable     │  circuit open: 503
+//!               response                                           before forwarding;   │  502/504/413/408
 //!               has one)    └────── refused: counted in metrics + one    503 if not)    ▼
 //!                                   aggregated evidence record per window    response streamed back
 //!                                                                            └▶ audit: outcome
+//!
+//! health: one probe loop per upstream with a check ──▶ circuit (down: open)
 //! ```
 //!
 //! # Layout
@@ -21,6 +23,8 @@
 //! - `pipeline`: the phases in order; `auth`, `path`, `authorize`, `limit`, `forward`
 //!   (`headers`, `body`): one module per phase; `problem`: the error-code table;
 //! - `snapshot`, `refresh`: the registry picture and its 200 ms poll;
+//! - `circuit` (`breaker`): each upstream's circuit breaker and health verdict, shared by its
+//!   routes and carried across snapshots; `health`: the active health-check loops;
 //! - [`audit`]: the evidence log (writer thread with group commit, segment files, verify and
 //!   export; the record format is `wadah_domain::audit`);
 //! - `directory`: `/_wadah/services`; `metrics`; `request_id`.
@@ -29,12 +33,15 @@ pub mod audit;
 mod auth;
 mod authorize;
 mod body;
+mod breaker;
+mod circuit;
 mod config;
 mod ctx;
 mod directory;
 mod forward;
 mod gateway;
 mod headers;
+mod health;
 mod limit;
 mod metrics;
 pub mod path;
@@ -53,7 +60,8 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use wadah_domain::Clock;
 use wadah_domain::secret::Random;
 
-pub use config::{AuditDurability, GatewayConfig, default_node_id};
+pub use circuit::CircuitView;
+pub use config::{AuditDurability, BreakerConfig, GatewayConfig, default_node_id};
 pub use gateway::{Gateway, StartError};
 pub use request_id::RequestId;
 

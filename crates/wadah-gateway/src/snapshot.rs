@@ -11,10 +11,12 @@ use axum::http::Uri;
 use subtle::ConstantTimeEq;
 use wadah_domain::access::AccessRight;
 use wadah_domain::credential::CredentialKind;
+use wadah_domain::health_check::HealthCheck;
 use wadah_domain::service::{Service, Visibility};
 use wadah_domain::{Code, Timestamp};
 use wadah_store::GatewayView;
 
+use crate::circuit::{Circuit, Circuits};
 use crate::limit::Gcra;
 
 /// A consuming application, as an API key identifies it.
@@ -54,6 +56,10 @@ pub struct Route {
     pub openapi: Option<Arc<str>>,
     /// Every right granted on this service, ordered by id.
     pub rights: Vec<AccessRight>,
+    /// The active health check the service asks for, if any.
+    pub health_check: Option<HealthCheck>,
+    /// The upstream's breaker and health, shared with every route to the same upstream.
+    pub circuit: Option<Arc<Circuit>>,
 }
 
 /// API keys: the first 8 bytes of the digest → (full digest, consumer).
@@ -67,6 +73,8 @@ pub struct Snapshot {
     keys: KeyIndex,
     /// Rate-limit cells by `consumer label` + ` ` + `route key`.
     limits: HashMap<String, Arc<Gcra>>,
+    /// One circuit per distinct upstream, carried over like the limit cells.
+    circuits: Circuits,
 }
 
 impl Snapshot {
@@ -80,13 +88,19 @@ impl Snapshot {
                 .or_default()
                 .push(right);
         }
+        let mut circuits = Circuits::default();
         let routes: HashMap<String, Arc<Route>> = view
             .services
             .into_iter()
             .map(|s| {
                 let key = format!("{}/{}/{}", s.agency, s.application, s.spec.code);
                 let rights = rights_by_service.remove(&key).unwrap_or_default();
-                (key.clone(), Arc::new(route(s, key, rights)))
+                let mut route = route(s, key.clone(), rights);
+                route.circuit = route.upstream.as_ref().map(|u| {
+                    let name = format!("{}://{}", u.scheme, u.authority);
+                    circuits.attach(name, previous.map(|p| &p.circuits))
+                });
+                (key, Arc::new(route))
             })
             .collect();
         let mut keys = KeyIndex::new();
@@ -117,7 +131,12 @@ impl Snapshot {
             routes,
             keys,
             limits,
+            circuits,
         }
+    }
+
+    pub fn circuits(&self) -> &Circuits {
+        &self.circuits
     }
 
     pub fn route(&self, key: &str) -> Option<&Arc<Route>> {
@@ -157,6 +176,8 @@ fn route(s: Service, key: String, rights: Vec<AccessRight>) -> Route {
         service: s.spec.code,
         key,
         rights,
+        health_check: s.spec.health_check,
+        circuit: None,
     }
 }
 

@@ -109,6 +109,8 @@ pub struct TestGateway {
     pub sql: Arc<wadah_store_sqlite::SqlStore>,
     pub audit_dir: PathBuf,
     pub audit: wadah_gateway::audit::AuditLog,
+    /// The upstreams' health and circuit states.
+    pub circuits: wadah_gateway::CircuitView,
     /// diskominfo/dashboard: GET and POST on bpsdm/simpeg/pegawai, GET /pegawai/* only on …/gaji.
     pub dashboard: Key,
     /// dinsos/e-bansos: no rights at all.
@@ -141,6 +143,10 @@ pub struct Options {
     pub limit: Option<u32>,
     /// Points bpsdm/simpeg/pegawai at this address instead of the recording upstream.
     pub upstream: Option<String>,
+    /// The services' `health_check` (JSON), if any.
+    pub health_check: Option<Value>,
+    /// Adjusts the gateway's configuration (timeouts, breaker) before it starts.
+    pub tune: fn(&mut GatewayConfig),
 }
 
 impl Default for Options {
@@ -151,6 +157,8 @@ impl Default for Options {
             timeout_ms: 5_000,
             limit: None,
             upstream: None,
+            health_check: None,
+            tune: |_| {},
         }
     }
 }
@@ -179,6 +187,7 @@ pub async fn spawn_with(options: Options) -> TestGateway {
     if let Some(audit_dir) = options.audit_dir {
         config.audit_dir = audit_dir;
     }
+    (options.tune)(&mut config);
     let audit_dir = config.audit_dir.clone();
     let gateway = Gateway::build(
         config,
@@ -191,6 +200,7 @@ pub async fn spawn_with(options: Options) -> TestGateway {
     .unwrap();
     let addr = gateway.local_addr().unwrap();
     let audit = gateway.audit();
+    let circuits = gateway.circuits();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(gateway.run_until_stopped(async move {
         let _ = stopped.await;
@@ -202,6 +212,7 @@ pub async fn spawn_with(options: Options) -> TestGateway {
         sql,
         audit_dir,
         audit,
+        circuits,
         dashboard,
         bansos,
         _stop: stop,
@@ -232,11 +243,13 @@ async fn seed(store: &dyn Store, base: &str, options: &Options) {
             .unwrap();
     }
     for (svc, visibility) in [("pegawai", "public"), ("gaji", "internal")] {
-        let s = spec(
-            json!({"code": svc, "name": format!("Layanan {svc}"), "visibility": visibility,
+        let mut s = json!({"code": svc, "name": format!("Layanan {svc}"), "visibility": visibility,
             "upstream_url": format!("{base}/{svc}"), "classification": "terbatas", "timeout_ms": options.timeout_ms,
-            "openapi": "openapi: 3.1.0\ninfo: {title: Pegawai, version: '1'}\npaths: {}\n"}),
-        );
+            "openapi": "openapi: 3.1.0\ninfo: {title: Pegawai, version: '1'}\npaths: {}\n"});
+        if let Some(check) = &options.health_check {
+            s["health_check"] = check.clone();
+        }
+        let s = spec(s);
         store
             .create_service(&code("bpsdm"), &code("simpeg"), &s, &change())
             .await
@@ -365,12 +378,40 @@ impl TestGateway {
 }
 
 pub async fn raw(addr: SocketAddr, request: &[u8]) -> Answer {
+    parse(&raw_bytes(addr, request).await)
+}
+
+/// Sends raw bytes and reads until the gateway closes the connection (bounded: 20 s).
+pub async fn raw_bytes(addr: SocketAddr, request: &[u8]) -> Vec<u8> {
     let mut stream = TcpStream::connect(addr).await.unwrap();
     stream.write_all(request).await.unwrap();
     let mut out = Vec::new();
-    let read = tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut out)).await;
+    let read = tokio::time::timeout(Duration::from_secs(20), async {
+        // A reset after a cut body is an end too; what arrived before it counts.
+        let mut buf = [0u8; 8192];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => out.extend_from_slice(&buf[..n]),
+            }
+        }
+    })
+    .await;
     assert!(read.is_ok(), "no answer in time");
-    parse(&out)
+    out
+}
+
+/// Every record of the evidence log in `dir`, in order.
+pub fn evidence(dir: &std::path::Path) -> Vec<wadah_domain::audit::AuditRecord> {
+    use wadah_gateway::audit::segment;
+    let mut out = Vec::new();
+    for path in segment::list(dir).unwrap() {
+        let bytes = std::fs::read(path).unwrap();
+        for frame in segment::frames(&bytes).0 {
+            out.push(wadah_domain::audit::AuditRecord::decode(frame.encoding).unwrap());
+        }
+    }
+    out
 }
 
 fn parse(raw: &[u8]) -> Answer {

@@ -5,5 +5,7 @@
 
 mod access;
 mod evidence;
+mod faults;
 mod forwarding;
 mod helpers;
+mod rogue;
