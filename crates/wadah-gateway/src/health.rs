@@ -3,7 +3,9 @@
 //! gateway's pooled client (2xx or 3xx: up), or without a path a TCP connection. After
 //! `unhealthy_threshold` failures in a row the upstream is marked down, which opens its
 //! circuit, so consumers get 503 `upstream_circuit_open` at once instead of waiting for their
-//! own calls to fail; while it stays down every failed probe keeps the circuit open. After
+//! own calls to fail; while it stays down every failed probe opens it again (restarting the
+//! cool-down, so with an interval shorter than the cool-down no consumer request probes a
+//! down upstream). After
 //! `healthy_threshold` successes in a row it is up again and the circuit closes (an upstream
 //! not yet judged is up after its first success).
 //!

@@ -175,8 +175,11 @@ async fn an_upstream_that_breaks_off_mid_body_cuts_the_consumers_body() {
     assert_cut(&outcome(&gw, "cut-1").await, "upstream_error");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "current_thread")]
 async fn an_upstream_that_stalls_mid_body_is_cut_after_the_idle_timeout() {
+    let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+    let metrics = recorder.handle();
+    let _local = metrics::set_default_local_recorder(&recorder);
     let rogue = Rogue::start(Act::StallBody).await;
     let gw = spawn_with(Options {
         upstream: Some(rogue.url()),
@@ -198,6 +201,8 @@ async fn an_upstream_that_stalls_mid_body_is_cut_after_the_idle_timeout() {
         "what arrived before the stall is passed on"
     );
     assert_cut(&outcome(&gw, "stall-1").await, "upstream_timeout");
+    let line = "wadah_gateway_incomplete_exchanges_total{error=\"upstream_timeout\"} 1";
+    assert!(metrics.render().lines().any(|l| l == line));
 }
 
 #[tokio::test]
@@ -334,8 +339,12 @@ async fn oversized_or_too_many_headers_get_431() {
     assert_eq!(rejections(&gw, "headers_too_large").await, 2);
 }
 
-#[tokio::test]
+/// On one thread, so the test's local metrics recorder sees the gateway's tasks.
+#[tokio::test(flavor = "current_thread")]
 async fn the_breaker_opens_refuses_without_calling_then_half_opens_and_closes() {
+    let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+    let metrics = recorder.handle();
+    let _local = metrics::set_default_local_recorder(&recorder);
     let rogue = Rogue::start(Act::Unavailable).await;
     let gw = spawn_with(Options {
         upstream: Some(rogue.url()),
@@ -389,6 +398,15 @@ async fn the_breaker_opens_refuses_without_calling_then_half_opens_and_closes() 
     assert_eq!(rogue.requests(), 4, "only the probe reached the upstream");
     assert_eq!(gw.circuits.status(&upstream), Some(("unknown", "closed")));
     assert_eq!(call(&gw, "brk-after").await.status, 200);
+    let text = metrics.render();
+    for (to, n) in [("open", 1), ("half_open", 1), ("closed", 1)] {
+        let line = format!(
+            "wadah_gateway_upstream_circuit_transitions_total{{upstream=\"{upstream}\",to=\"{to}\"}} {n}"
+        );
+        assert!(text.lines().any(|l| l == line), "{line} not in\n{text}");
+    }
+    let gauge = format!("wadah_gateway_upstream_circuit_state{{upstream=\"{upstream}\"}} 0");
+    assert!(text.lines().any(|l| l == gauge), "{text}");
 }
 
 #[tokio::test]
