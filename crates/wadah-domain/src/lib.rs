@@ -14,6 +14,7 @@ pub mod change;
 pub mod code;
 pub mod credential;
 pub mod error;
+pub mod health_check;
 pub mod index;
 pub mod meta;
 pub mod openapi;

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::application::WebUrl;
+use crate::health_check::HealthCheck;
 use crate::openapi::OpenApiDocument;
 use crate::text::{Description, Name};
 use crate::upstream::CaBundle;
@@ -68,6 +69,9 @@ pub struct ServiceSpec {
     /// (e.g. a government intranet's private CA); at most 64 KiB and 16 certificates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upstream_ca_pem: Option<CaBundle>,
+    /// Active health checks of the upstream (none: only failed calls open its circuit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_check: Option<HealthCheck>,
 }
 
 impl ServiceSpec {
@@ -83,6 +87,9 @@ impl ServiceSpec {
                 "default_limit_per_minute",
                 "must be between 1 and 1000000",
             ));
+        }
+        if let Some(check) = &self.health_check {
+            check.validate()?;
         }
         Ok(())
     }

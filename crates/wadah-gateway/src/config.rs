@@ -6,6 +6,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use crate::breaker::BreakerConfig;
+
 /// When an admission record counts as written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AuditDurability {
@@ -57,6 +59,11 @@ pub struct GatewayConfig {
     pub rejection_window: Duration,
     /// Access tokens, assertions and their signing keys.
     pub oauth: crate::OauthConfig,
+    /// How long a streamed body (the consumer's upload or the upstream's answer) may send
+    /// nothing before the exchange is ended as incomplete.
+    pub body_idle_timeout: Duration,
+    /// When an upstream's circuit opens and how it recovers (`breaker`).
+    pub breaker: BreakerConfig,
 }
 
 impl GatewayConfig {
@@ -76,6 +83,8 @@ impl GatewayConfig {
             refresh_interval: Duration::from_millis(200),
             rejection_window: Duration::from_secs(60),
             oauth: crate::OauthConfig::default(),
+            body_idle_timeout: Duration::from_secs(30),
+            breaker: BreakerConfig::default(),
         }
     }
 }

@@ -9,7 +9,9 @@
 //! that does not verify → 502 `upstream_tls_error`; no upstream credential (token endpoint
 //! failed) → 502 `upstream_credential_failed`; a broken exchange → 502 `upstream_error`; no
 //! response head within the service's timeout → 504 `upstream_timeout`; a streamed body past
-//! the limit → 413. A request is retried once, only when its method is idempotent, its body was
+//! the limit → 413, one that stalls → 408 `request_timeout`, a malformed one → 400. An upstream
+//! whose circuit is open (`circuit`) is not called: 503 `upstream_circuit_open`, still with an
+//! outcome record. A request is retried once, only when its method is idempotent, its body was
 //! buffered and the connection failed before anything was sent; and once with a fresh token
 //! when the upstream refuses an OAuth2 token and the body was buffered. Every admitted request
 //! ends in exactly one outcome record.
@@ -27,6 +29,7 @@ use wadah_domain::audit::Outcome;
 
 use crate::Shared;
 use crate::body::{Download, Upload, UploadStats};
+use crate::circuit;
 use crate::ctx::RequestCtx;
 use crate::headers::{self, Forwarding};
 use crate::metrics;
@@ -113,8 +116,21 @@ async fn exchange(
         headers,
         client: route.client.clone(),
     };
+    let breaker = &gw.config.breaker;
+    if let Some(circuit) = &route.circuit
+        && let Err(e) = circuit.admit(breaker, circuit::now_ms(gw.origin))
+    {
+        return fail(gw, ctx, e, &upload);
+    }
     ctx.request_out = Some(ctx.micros_now());
-    match send_authorised(gw, &route, &mut head, body, &upload).await {
+    let result = send_authorised(gw, &route, &mut head, body, &upload).await;
+    if let Some(circuit) = &route.circuit {
+        let verdict = result.as_ref().map(|r| r.status().as_u16()).map_err(|e| e.code);
+        if let Some(failed) = circuit::failed(verdict) {
+            circuit.record(breaker, circuit::now_ms(gw.origin), !failed);
+        }
+    }
+    match result {
         Ok(response) => respond(gw, ctx, response, upload),
         Err(e) => fail(gw, ctx, e, &upload),
     }
@@ -232,7 +248,8 @@ async fn send(
         }
         Prepared::Streamed(stream) => {
             let limit = gw.config.max_body_bytes;
-            let req = head.request(Either::Right(Upload::new(stream, limit, upload.clone())))?;
+            let idle = gw.config.body_idle_timeout;
+            let req = head.request(Either::Right(Upload::new(stream, limit, idle, upload.clone())))?;
             match tokio::time::timeout_at(deadline, head.client.request(req)).await {
                 Err(_) => Err(timed_out()),
                 Ok(Ok(response)) => Ok(response),
@@ -248,6 +265,12 @@ fn classify(e: &hyper_util::client::legacy::Error, upload: &UploadStats) -> Gate
             Code::PayloadTooLarge,
             "the request body is larger than the gateway accepts",
         );
+    }
+    if upload.stalled.load(std::sync::atomic::Ordering::Relaxed) {
+        return GatewayError::new(Code::RequestTimeout, "the request body stopped arriving");
+    }
+    if upload.broken.load(std::sync::atomic::Ordering::Relaxed) {
+        return GatewayError::new(Code::InvalidRequest, "the request body was malformed or cut off");
     }
     if crate::upstream::client::tls_failure(e) {
         tracing::warn!(error = ?e, "upstream TLS handshake failed");
@@ -293,10 +316,14 @@ fn respond(
     outcome.upstream_status = Some(status);
     let (audit, labels, received) = (gw.audit.clone(), ctx.labels(), ctx.received());
     let (received_at, started) = (ctx.received_at(), received);
-    let on_end = Box::new(move |bytes: u64, digest, complete: bool| {
+    let on_end = Box::new(move |bytes: u64, digest, error: Option<&'static str>| {
         outcome.bytes_out = bytes;
         outcome.response_digest = digest;
-        outcome.complete = complete;
+        outcome.complete = error.is_none();
+        outcome.error = error.map(str::to_owned);
+        if let Some(error) = error {
+            metrics::incomplete(error);
+        }
         outcome.request_body_digest = outcome.request_body_digest.or_else(|| upload_digest(&upload));
         outcome.bytes_in = upload.bytes.load(std::sync::atomic::Ordering::Relaxed);
         let elapsed = started.elapsed();
@@ -304,13 +331,16 @@ fn respond(
         audit.outcome(outcome);
         metrics::exchange(&labels, status, elapsed);
     });
-    let body = axum::body::Body::new(Download::new(incoming, on_end));
+    let body = axum::body::Body::new(Download::new(incoming, gw.config.body_idle_timeout, on_end));
     axum::response::Response::from_parts(parts, body)
 }
 
 /// Answers a failed exchange with its problem document and records the outcome.
 fn fail(gw: &Shared, ctx: &RequestCtx, e: GatewayError, upload: &UploadStats) -> axum::response::Response {
     let status = e.code.status();
+    if matches!(e.code, Code::RequestTimeout | Code::InvalidRequest) {
+        metrics::incomplete(e.code.as_str());
+    }
     let outcome = outcome_of(ctx, status.as_u16(), Some(e.code), upload);
     gw.audit.outcome(outcome);
     metrics::exchange(&ctx.labels(), status.as_u16(), ctx.received().elapsed());

@@ -22,12 +22,13 @@ use wadah_seal::KeyRing;
 use wadah_store::{Store, StoreError};
 
 use crate::audit::AuditLog;
+use crate::circuit::CircuitView;
 use crate::config::GatewayConfig;
 use crate::pipeline::ClientAddr;
 use crate::problem::{Code, GatewayError};
 use crate::upstream::Upstreams;
 use crate::upstream::client::Clients;
-use crate::{Shared, directory, keys, pipeline, refresh, request_id, token};
+use crate::{Shared, directory, health, keys, pipeline, refresh, request_id, token};
 
 /// How long shutdown waits for requests in flight.
 const DRAIN: Duration = Duration::from_secs(30);
@@ -52,6 +53,8 @@ pub enum StartError {
 pub struct Gateway {
     listener: TcpListener,
     shared: Arc<Shared>,
+    /// The active health checks; dropped (stopped) with the gateway.
+    _health: health::Supervisor,
 }
 
 impl std::fmt::Debug for Gateway {
@@ -117,9 +120,12 @@ impl Gateway {
             throttle: token::Throttle::default(),
             origin: Instant::now(),
         };
+        let shared = Arc::new(shared);
+        let health = health::spawn(Arc::downgrade(&shared));
         Ok(Self {
             listener,
-            shared: Arc::new(shared),
+            shared,
+            _health: health,
         })
     }
 
@@ -130,6 +136,11 @@ impl Gateway {
     /// The evidence log (to flush it, e.g. before reading it in a test).
     pub fn audit(&self) -> AuditLog {
         self.shared.audit.clone()
+    }
+
+    /// The upstreams' circuits and health, as the metrics show them (for tests and tools).
+    pub fn circuits(&self) -> CircuitView {
+        CircuitView::new(self.shared.snapshot.clone())
     }
 
     /// The gateway's routes: `/healthz`, the directory, and the pipeline for everything else.
@@ -192,11 +203,13 @@ impl Gateway {
 
 fn connection_builder(config: &GatewayConfig) -> auto::Builder<TokioExecutor> {
     let mut builder = auto::Builder::new(TokioExecutor::new());
+    // hyper's own caps are twice ours, so a moderate excess reaches the pipeline and gets a
+    // problem document (431 `headers_too_large`); a huge head is cut by hyper (a bare 431).
     builder
         .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(config.header_read_timeout)
-        .max_headers(config.max_headers)
+        .max_headers(config.max_headers.saturating_mul(2))
         .max_buf_size((config.max_header_bytes * 2).max(16 * 1024));
     builder
         .http2()

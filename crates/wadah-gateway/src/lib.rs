@@ -7,16 +7,19 @@
 //! ```text
 //!             ┌───────────── Snapshot (ArcSwap; rebuilt by `refresh` when the registry version moves)
 //!             │   routes (+ upstream client, opened upstream credential) · API-key digests ·
-//!             │   OAuth2 clients · rights per service · rate-limit cells
+//!             │   OAuth2 clients · rights per service · rate-limit cells · circuits
 //!             │           ┌── KeySet (ArcSwap; `keys` reloads it): signs tokens and assertions
 //!             ▼           ▼
 //! request ─▶ request_id ─▶ auth ─▶ route ─▶ authorize ─▶ limit ─▶ audit: admission ─▶ forward ─▶ upstream
-//!              (every       401     400/404    403         429     (strict: durable     │  502/504/413
-//!               response                                           before forwarding;   │  (consumer credential out,
-//!               has one)    └────── refused: counted in metrics + one    503 if not)    │   upstream credential in)
-//!                                   aggregated evidence record per window               ▼
+//!              (every       401     400/404    403         429     (strict: durable     │  circuit open: 503
+//!               response                                           before forwarding;   │  502/504/413/408
+//!               has one)    └────── refused: counted in metrics + one    503 if not)    │  (consumer credential out,
+//!                                   aggregated evidence record per window               │   upstream credential in)
+//!                                                                                       ▼
 //!                                                                            response streamed back
 //!                                                                            └▶ audit: outcome
+//!
+//! health: one probe loop per upstream with a check ──▶ circuit (down: open)
 //! ```
 //!
 //! `auth` accepts API keys (`wdh_…`) and access tokens (ES256 JWTs from `POST /oauth2/token`,
@@ -31,6 +34,8 @@
 //! - `snapshot`, `refresh`: the registry picture and its 200 ms poll;
 //! - `upstream`: pooled upstream clients (TLS with system roots + per-service CA, HTTP/2 by
 //!   ALPN) and upstream credentials (opened at snapshot build, OAuth2 tokens cached);
+//! - `circuit` (`breaker`): each upstream's circuit breaker and health verdict, shared by its
+//!   routes and carried across snapshots; `health`: the active health-check loops;
 //! - [`audit`]: the evidence log (writer thread with group commit, segment files, verify and
 //!   export; the record format is `wadah_domain::audit`);
 //! - `directory`: `/_wadah/services`; `metrics`; `request_id`;
@@ -42,12 +47,15 @@ pub mod audit;
 pub mod auth;
 mod authorize;
 mod body;
+mod breaker;
+mod circuit;
 mod config;
 mod ctx;
 mod directory;
 mod forward;
 mod gateway;
 mod headers;
+mod health;
 pub mod jwt;
 pub mod keys;
 mod limit;
@@ -68,7 +76,8 @@ use arc_swap::ArcSwap;
 use wadah_domain::Clock;
 use wadah_domain::secret::Random;
 
-pub use config::{AuditDurability, GatewayConfig, default_node_id};
+pub use circuit::CircuitView;
+pub use config::{AuditDurability, BreakerConfig, GatewayConfig, default_node_id};
 pub use gateway::{Gateway, StartError};
 pub use keys::OauthConfig;
 pub use request_id::RequestId;

@@ -16,6 +16,10 @@ pub const AUDIT_RECORDS: &str = "wadah_gateway_audit_records_total";
 pub const AUDIT_BYTES: &str = "wadah_gateway_audit_bytes_total";
 pub const AUDIT_FAILURES: &str = "wadah_gateway_audit_write_failures_total";
 pub const TOKEN_REQUESTS: &str = "wadah_gateway_token_requests_total";
+pub const UPSTREAM_UP: &str = "wadah_gateway_upstream_up";
+pub const CIRCUIT_STATE: &str = "wadah_gateway_upstream_circuit_state";
+pub const CIRCUIT_TRANSITIONS: &str = "wadah_gateway_upstream_circuit_transitions_total";
+pub const INCOMPLETE: &str = "wadah_gateway_incomplete_exchanges_total";
 
 /// Who called which service: the labels of an exchange.
 #[derive(Debug, Clone)]
@@ -78,4 +82,30 @@ pub fn audit_write_failed() {
 /// One `POST /oauth2/token`, by outcome (`issued` or the RFC 6749 error code).
 pub fn token_request(outcome: &'static str) {
     counter!(TOKEN_REQUESTS, "outcome" => outcome).increment(1);
+}
+
+/// The active health checks' verdict on an upstream: 1 up, 0 down (absent: never checked).
+pub fn upstream_up(upstream: &str, health: crate::circuit::Health) {
+    let value = match health {
+        crate::circuit::Health::Up => 1.0,
+        crate::circuit::Health::Down => 0.0,
+        crate::circuit::Health::Unknown => return,
+    };
+    gauge!(UPSTREAM_UP, "upstream" => upstream.to_owned()).set(value);
+}
+
+/// An upstream's circuit: 0 closed, 1 open, 2 half-open.
+pub fn circuit_state(upstream: &str, state: crate::breaker::State) {
+    gauge!(CIRCUIT_STATE, "upstream" => upstream.to_owned()).set(f64::from(state as u8));
+}
+
+/// A circuit changed state (counted by the state it entered).
+pub fn circuit_transition(upstream: &str, to: crate::breaker::State) {
+    counter!(CIRCUIT_TRANSITIONS, "upstream" => upstream.to_owned(), "to" => to.as_str()).increment(1);
+    circuit_state(upstream, to);
+}
+
+/// An admitted exchange whose body did not make it through whole (by error code).
+pub fn incomplete(error: &'static str) {
+    counter!(INCOMPLETE, "error" => error).increment(1);
 }

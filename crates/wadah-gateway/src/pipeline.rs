@@ -260,10 +260,16 @@ async fn prepare_body(
             let read = tokio::time::timeout(gw.config.header_read_timeout, limited.collect());
             let bytes = match read.await {
                 Ok(Ok(collected)) => collected.to_bytes(),
-                _ => {
+                Ok(Err(_)) => {
                     return Err(GatewayError::new(
                         Code::InvalidRequest,
-                        "the request body was not sent in time or in full",
+                        "the request body was malformed or not sent in full",
+                    ));
+                }
+                Err(_) => {
+                    return Err(GatewayError::new(
+                        Code::RequestTimeout,
+                        "the request body was not sent in time",
                     ));
                 }
             };

@@ -74,6 +74,11 @@ codes! {
     UpstreamCredentialFailed = ("upstream_credential_failed", BAD_GATEWAY, "Upstream credential failed", Upstream, true);
     /// The upstream did not answer within the service's timeout.
     UpstreamTimeout = ("upstream_timeout", GATEWAY_TIMEOUT, "Upstream timed out", Upstream, true);
+    /// The upstream's circuit is open (it failed repeatedly or its health check says down);
+    /// the gateway did not call it. See `Retry-After`.
+    UpstreamCircuitOpen = ("upstream_circuit_open", SERVICE_UNAVAILABLE, "Upstream circuit open", Upstream, true);
+    /// The consumer stopped sending its request body for longer than the gateway waits.
+    RequestTimeout = ("request_timeout", REQUEST_TIMEOUT, "Request body stalled", Client, true);
     /// The evidence log cannot be written, so nothing is forwarded (strict durability).
     AuditUnavailable = ("audit_unavailable", SERVICE_UNAVAILABLE, "Evidence log unavailable", Gateway, true);
     /// A fault on our side; the details are in the gateway's log.
@@ -181,6 +186,8 @@ mod tests {
             (Code::InvalidPath, 400),
             (Code::UpstreamUnavailable, 502),
             (Code::UpstreamTimeout, 504),
+            (Code::UpstreamCircuitOpen, 503),
+            (Code::RequestTimeout, 408),
             (Code::AuditUnavailable, 503),
             (Code::Internal, 500),
         ] {

@@ -12,10 +12,12 @@ use axum::http::Uri;
 use subtle::ConstantTimeEq;
 use wadah_domain::access::AccessRight;
 use wadah_domain::credential::CredentialKind;
+use wadah_domain::health_check::HealthCheck;
 use wadah_domain::service::{Service, Visibility};
 use wadah_domain::{Code, Timestamp};
 use wadah_store::GatewayView;
 
+use crate::circuit::{Circuit, Circuits};
 use crate::limit::Gcra;
 use crate::upstream::Upstreams;
 use crate::upstream::client::{CaDigest, HttpsClient, ca_digest};
@@ -62,6 +64,10 @@ pub struct Route {
     pub openapi: Option<Arc<str>>,
     /// Every right granted on this service, ordered by id.
     pub rights: Vec<AccessRight>,
+    /// The active health check the service asks for, if any.
+    pub health_check: Option<HealthCheck>,
+    /// The upstream's breaker and health, shared with every route to the same upstream.
+    pub circuit: Option<Arc<Circuit>>,
 }
 
 /// API keys: the first 8 bytes of the digest → (full digest, consumer).
@@ -89,6 +95,8 @@ pub struct Snapshot {
     limits: HashMap<String, Arc<Gcra>>,
     /// Clients of services with their own CA bundle, by the bundle's digest (carried over).
     clients: HashMap<CaDigest, HttpsClient>,
+    /// One circuit per distinct upstream, carried over like the limit cells.
+    circuits: Circuits,
 }
 
 impl Snapshot {
@@ -109,6 +117,7 @@ impl Snapshot {
             .map(|c| (c.service.to_string(), c))
             .collect();
         let mut clients = HashMap::new();
+        let mut circuits = Circuits::default();
         let routes: HashMap<String, Arc<Route>> = view
             .services
             .into_iter()
@@ -122,7 +131,12 @@ impl Snapshot {
                 let auth = credentials
                     .remove(&key)
                     .map(|c| UpstreamAuth::open(&c, &upstreams.keys, &client, earlier));
-                (key.clone(), Arc::new(route(s, key, rights, client, auth)))
+                let mut route = route(s, key.clone(), rights, client, auth);
+                route.circuit = route.upstream.as_ref().map(|u| {
+                    let name = format!("{}://{}", u.scheme, u.authority);
+                    circuits.attach(name, previous.map(|p| &p.circuits))
+                });
+                (key, Arc::new(route))
             })
             .collect();
         let mut keys = KeyIndex::new();
@@ -170,7 +184,12 @@ impl Snapshot {
             oauth_clients,
             limits,
             clients,
+            circuits,
         }
+    }
+
+    pub fn circuits(&self) -> &Circuits {
+        &self.circuits
     }
 
     pub fn route(&self, key: &str) -> Option<&Arc<Route>> {
@@ -244,6 +263,8 @@ fn route(
         service: s.spec.code,
         key,
         rights,
+        health_check: s.spec.health_check,
+        circuit: None,
     }
 }
 

@@ -109,6 +109,8 @@ pub struct TestGateway {
     pub sql: Arc<wadah_store_sqlite::SqlStore>,
     pub audit_dir: PathBuf,
     pub audit: wadah_gateway::audit::AuditLog,
+    /// The upstreams' health and circuit states.
+    pub circuits: wadah_gateway::CircuitView,
     /// diskominfo/dashboard: GET and POST on bpsdm/simpeg/pegawai, GET /pegawai/* only on …/gaji.
     pub dashboard: Key,
     /// dinsos/e-bansos: no rights at all.
@@ -155,6 +157,10 @@ pub struct Options {
     pub upstream_credential: Option<Value>,
     /// The gateway's clock (the system's by default).
     pub clock: Option<Arc<dyn Clock>>,
+    /// The services' `health_check` (JSON), if any.
+    pub health_check: Option<Value>,
+    /// Adjusts the gateway's configuration (timeouts, breaker) before it starts.
+    pub tune: fn(&mut GatewayConfig),
 }
 
 impl Default for Options {
@@ -173,6 +179,8 @@ impl Default for Options {
             ca_pem: None,
             upstream_credential: None,
             clock: None,
+            health_check: None,
+            tune: |_| {},
         }
     }
 }
@@ -211,12 +219,14 @@ pub async fn spawn_with(options: Options) -> TestGateway {
     if let Some(audit_dir) = options.audit_dir {
         config.audit_dir = audit_dir;
     }
+    (options.tune)(&mut config);
     let audit_dir = config.audit_dir.clone();
     let gateway = Gateway::build(config, store.clone(), clock, Arc::new(OsRandom), test_keys())
         .await
         .unwrap();
     let addr = gateway.local_addr().unwrap();
     let audit = gateway.audit();
+    let circuits = gateway.circuits();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(gateway.run_until_stopped(async move {
         let _ = stopped.await;
@@ -228,6 +238,7 @@ pub async fn spawn_with(options: Options) -> TestGateway {
         sql,
         audit_dir,
         audit,
+        circuits,
         dashboard,
         bansos,
         client,
@@ -265,6 +276,9 @@ async fn seed(store: &dyn Store, base: &str, options: &Options) {
             "openapi": "openapi: 3.1.0\ninfo: {title: Pegawai, version: '1'}\npaths: {}\n"});
         if let Some(pem) = &options.ca_pem {
             doc["upstream_ca_pem"] = json!(pem);
+        }
+        if let Some(check) = &options.health_check {
+            doc["health_check"] = check.clone();
         }
         let s = spec(doc);
         store
@@ -452,12 +466,40 @@ impl TestGateway {
 }
 
 pub async fn raw(addr: SocketAddr, request: &[u8]) -> Answer {
+    parse(&raw_bytes(addr, request).await)
+}
+
+/// Sends raw bytes and reads until the gateway closes the connection (bounded: 20 s).
+pub async fn raw_bytes(addr: SocketAddr, request: &[u8]) -> Vec<u8> {
     let mut stream = TcpStream::connect(addr).await.unwrap();
     stream.write_all(request).await.unwrap();
     let mut out = Vec::new();
-    let read = tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut out)).await;
+    let read = tokio::time::timeout(Duration::from_secs(20), async {
+        // A reset after a cut body is an end too; what arrived before it counts.
+        let mut buf = [0u8; 8192];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => out.extend_from_slice(&buf[..n]),
+            }
+        }
+    })
+    .await;
     assert!(read.is_ok(), "no answer in time");
-    parse(&out)
+    out
+}
+
+/// Every record of the evidence log in `dir`, in order.
+pub fn evidence(dir: &std::path::Path) -> Vec<wadah_domain::audit::AuditRecord> {
+    use wadah_gateway::audit::segment;
+    let mut out = Vec::new();
+    for path in segment::list(dir).unwrap() {
+        let bytes = std::fs::read(path).unwrap();
+        for frame in segment::frames(&bytes).0 {
+            out.push(wadah_domain::audit::AuditRecord::decode(frame.encoding).unwrap());
+        }
+    }
+    out
 }
 
 fn parse(raw: &[u8]) -> Answer {

@@ -5,9 +5,11 @@
 
 mod access;
 mod evidence;
+mod faults;
 mod forwarding;
 mod helpers;
 mod https;
 mod oauth;
+mod rogue;
 mod upstream_credentials;
 mod upstream_tls;

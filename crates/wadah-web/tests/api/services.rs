@@ -82,6 +82,16 @@ async fn service_rules_name_the_field(app: TestApp) {
             "openapi",
         ),
         ("visibility", json!("secret"), "visibility"),
+        (
+            "health_check",
+            json!({"interval_ms": 10}),
+            "health_check.interval_ms",
+        ),
+        (
+            "health_check",
+            json!({"path": "health", "unhealthy_threshold": 3}),
+            "health_check.path",
+        ),
     ];
     for (key, value, field) in cases {
         let mut body = service_json("gaji", "internal");
