@@ -92,6 +92,14 @@ pub struct Upload {
     idle: Idle,
 }
 
+impl std::fmt::Debug for Upload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Upload")
+            .field("limit", &self.limit)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Upload {
     pub fn new(inner: axum::body::Body, limit: u64, idle: Duration, stats: Arc<UploadStats>) -> Self {
         Self {

@@ -116,7 +116,7 @@ async fn probe_loop(shared: Weak<Shared>, target: Target) {
     loop {
         ticker.tick().await;
         let Some(gw) = shared.upgrade() else { return };
-        let up = probe(&gw, &target, interval.min(MAX_PROBE_TIME)).await;
+        let up = probe(&target, interval.min(MAX_PROBE_TIME)).await;
         if up {
             (ups, downs) = (ups.saturating_add(1), 0);
         } else {
@@ -139,7 +139,7 @@ async fn probe_loop(shared: Weak<Shared>, target: Target) {
     }
 }
 
-async fn probe(gw: &Shared, target: &Target, limit: Duration) -> bool {
+async fn probe(target: &Target, limit: Duration) -> bool {
     let attempt = async {
         match &target.check.path {
             Some(path) => {
