@@ -35,6 +35,12 @@ pub fn authenticate(
     }
 }
 
+/// The credential a request presents, exactly as `authenticate` reads it: the parsing entry
+/// point, public so the fuzz targets (`fuzz/`) exercise the same code the pipeline runs.
+pub fn parse_presented_credential(headers: &HeaderMap) -> Option<&str> {
+    presented_key(headers)
+}
+
 /// The key from `Authorization: Bearer …` (scheme case-insensitive), else from `apikey`.
 fn presented_key(headers: &HeaderMap) -> Option<&str> {
     if let Some(value) = headers.get(header::AUTHORIZATION) {

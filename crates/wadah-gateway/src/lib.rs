@@ -53,6 +53,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use wadah_domain::Clock;
 use wadah_domain::secret::Random;
 
+pub use auth::parse_presented_credential;
 pub use config::{AuditDurability, GatewayConfig, default_node_id};
 pub use gateway::{Gateway, StartError};
 pub use request_id::RequestId;
