@@ -19,6 +19,11 @@ pub struct Demo {
 impl Demo {
     /// Starts `wadah demo` and waits (bounded) until it prints its welcome, i.e. it is serving.
     pub fn start(dir: &Path) -> Demo {
+        Demo::start_with_env(dir, &[])
+    }
+
+    /// `start` with extra environment (e.g. `WADAH_GATEWAY__AUDIT_DURABILITY`).
+    pub fn start_with_env(dir: &Path, env: &[(&str, &str)]) -> Demo {
         let mut child = Command::new(env!("CARGO_BIN_EXE_wadah"))
             .args([
                 "demo",
@@ -30,6 +35,7 @@ impl Demo {
             .args(["--sample-listen", "127.0.0.1:0", "--data-dir"])
             .arg(dir)
             .env("WADAH_LOG", "warn")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -135,6 +141,24 @@ impl Demo {
             std::thread::park_timeout(Duration::from_millis(50));
         }
         panic!("wadah demo did not stop on SIGTERM");
+    }
+}
+
+impl Demo {
+    /// SIGKILL (`kill -9`): no shutdown path runs, as in a crash.
+    pub fn kill9(mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("reaped");
+    }
+
+    /// The gateway listener's `host:port`.
+    pub fn gateway_addr(&self) -> String {
+        self.url("gateway_url").to_owned()
+    }
+
+    /// The web listener's `host:port`.
+    pub fn web_addr(&self) -> String {
+        self.url("web_url").to_owned()
     }
 }
 
