@@ -14,6 +14,10 @@
 //!               has one)    └────── refused: counted in metrics + one    503 if not)    ▼
 //!                                   aggregated evidence record per window    response streamed back
 //!                                                                            └▶ audit: outcome
+//!
+//! audit writer thread ── group commit + fdatasync ── segment files ── signed checkpoints
+//!        │ (durable mark)                                   (every 10 s / N records / segment end / stop)
+//!        └─▶ indexer task ── batches ──▶ store evidence index (`/api/v1/audit`; never per request)
 //! ```
 //!
 //! # Layout
@@ -21,8 +25,9 @@
 //! - `pipeline`: the phases in order; `auth`, `path`, `authorize`, `limit`, `forward`
 //!   (`headers`, `body`): one module per phase; `problem`: the error-code table;
 //! - `snapshot`, `refresh`: the registry picture and its 200 ms poll;
-//! - [`audit`]: the evidence log (writer thread with group commit, segment files, verify and
-//!   export; the record format is `wadah_domain::audit`);
+//! - [`audit`]: the evidence log (writer thread with group commit, signed checkpoints,
+//!   rotation and retention, segment files, verify and export, the background indexer; the
+//!   record format is `wadah_domain::audit`);
 //! - `directory`: `/_wadah/services`; `metrics`; `request_id`.
 
 pub mod audit;

@@ -15,6 +15,7 @@ pub const AUDIT_FSYNC: &str = "wadah_gateway_audit_fsync_seconds";
 pub const AUDIT_RECORDS: &str = "wadah_gateway_audit_records_total";
 pub const AUDIT_BYTES: &str = "wadah_gateway_audit_bytes_total";
 pub const AUDIT_FAILURES: &str = "wadah_gateway_audit_write_failures_total";
+pub const AUDIT_INDEX_LAG: &str = "wadah_gateway_audit_index_lag_records";
 
 /// Who called which service: the labels of an exchange.
 #[derive(Debug, Clone)]
@@ -72,4 +73,9 @@ pub fn audit_records(bytes: usize, records: usize) {
 
 pub fn audit_write_failed() {
     counter!(AUDIT_FAILURES).increment(1);
+}
+
+/// Durable records the store's evidence index has not caught up with yet.
+pub fn audit_index_lag(records: u64) {
+    gauge!(AUDIT_INDEX_LAG).set(records as f64);
 }

@@ -29,6 +29,7 @@ macro_rules! meta_columns {
 }
 
 mod access;
+mod audit;
 mod changes;
 mod error;
 mod gateway;

@@ -17,6 +17,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod access;
+mod audit;
 mod directory;
 pub mod fixtures;
 mod gateway;
@@ -27,6 +28,7 @@ mod search;
 mod updates;
 
 pub use access::*;
+pub use audit::*;
 pub use directory::*;
 pub use gateway::*;
 pub use identity::*;
@@ -67,6 +69,9 @@ macro_rules! conformance_tests {
             search_takes_punctuation_literally
             search_follows_renames_and_deletes
             search_results_page_completely
+            audit_index_searches_within_scope
+            audit_index_batches_replay_without_duplicates
+            audit_keys_are_published_per_node
         );
     };
     (@cases ($setup:expr) $($case:ident)*) => {

@@ -305,11 +305,25 @@ pub trait GatewayFeed: Send + Sync {
 
 /// Everything an engine provides.
 pub trait Store:
-    RegistryRead + RegistryWrite + AccessStore + IdentityStore + ChangeLogRead + StoreHealth + GatewayFeed
+    RegistryRead
+    + RegistryWrite
+    + AccessStore
+    + IdentityStore
+    + ChangeLogRead
+    + StoreHealth
+    + GatewayFeed
+    + crate::AuditIndex
 {
 }
 
 impl<T> Store for T where
-    T: RegistryRead + RegistryWrite + AccessStore + IdentityStore + ChangeLogRead + StoreHealth + GatewayFeed
+    T: RegistryRead
+        + RegistryWrite
+        + AccessStore
+        + IdentityStore
+        + ChangeLogRead
+        + StoreHealth
+        + GatewayFeed
+        + crate::AuditIndex
 {
 }
