@@ -255,7 +255,7 @@ impl Writer {
     /// Chains, frames, writes and syncs `bodies` (after any pending records), with the
     /// checkpoints the policy asks for (`checkpoint`: one at the end if anything is unchecked);
     /// closes the segment when it is full or old. Answers the bodies' sequence numbers.
-    fn write(&mut self, bodies: Vec<(i64, RecordBody)>, checkpoint: bool) -> Result<Vec<u64>, String> {
+    pub(super) fn write(&mut self, bodies: Vec<(i64, RecordBody)>, checkpoint: bool) -> Result<Vec<u64>, String> {
         self.ensure_open()?;
         let now = micros(self.clock.now());
         let pending = std::mem::take(&mut self.pending);
