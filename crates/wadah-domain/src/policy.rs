@@ -126,8 +126,14 @@ mod tests {
     #[test]
     fn the_evidence_index_is_narrowed_by_role() {
         let code = |c: &str| Code::parse(c).unwrap();
-        assert_eq!(who(Role::PlatformAdmin, None, None).audit_scope(), Some(AuditScope::All));
-        assert_eq!(who(Role::Auditor, None, None).audit_scope(), Some(AuditScope::All));
+        assert_eq!(
+            who(Role::PlatformAdmin, None, None).audit_scope(),
+            Some(AuditScope::All)
+        );
+        assert_eq!(
+            who(Role::Auditor, None, None).audit_scope(),
+            Some(AuditScope::All)
+        );
         assert_eq!(
             who(Role::Auditor, Some("bpsdm"), None).audit_scope(),
             Some(AuditScope::Agency(code("bpsdm")))

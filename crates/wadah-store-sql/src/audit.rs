@@ -48,15 +48,16 @@ pub(crate) async fn positions(store: &SqlStore) -> StoreResult<Vec<(String, Audi
         .fetch_all(&mut *conn)
         .await
         .map_err(|e| store.db(e))?;
-    rows.iter()
-        .map(|r| Ok((r.text("node")?, position(r)?)))
-        .collect()
+    rows.iter().map(|r| Ok((r.text("node")?, position(r)?))).collect()
 }
 
 /// A write transaction that, unlike registry writes, leaves the registry version alone.
 async fn begin(
     store: &SqlStore,
-) -> StoreResult<(Option<tokio::sync::MutexGuard<'_, ()>>, sqlx::Transaction<'static, sqlx::Any>)> {
+) -> StoreResult<(
+    Option<tokio::sync::MutexGuard<'_, ()>>,
+    sqlx::Transaction<'static, sqlx::Any>,
+)> {
     let gate = match &store.writer {
         Some(gate) => Some(gate.lock().await),
         None => None,
@@ -214,7 +215,10 @@ pub(crate) async fn search(
     match &filter.scope {
         AuditScope::All => {}
         AuditScope::Agency(a) => {
-            sql.filter("(consumer_agency = ? OR service_agency = ?)", [a.into(), a.into()]);
+            sql.filter(
+                "(consumer_agency = ? OR service_agency = ?)",
+                [a.into(), a.into()],
+            );
         }
         AuditScope::Application(a, app) => {
             sql.filter(
@@ -275,10 +279,11 @@ fn encode_hex(bytes: &[u8]) -> String {
 
 pub(crate) async fn keys(store: &SqlStore) -> StoreResult<Vec<AuditKey>> {
     let mut conn = store.read().await?;
-    let rows = sqlx::query("SELECT key_id, node, public_key, created_at FROM audit_keys ORDER BY node, created_at")
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(|e| store.db(e))?;
+    let rows =
+        sqlx::query("SELECT key_id, node, public_key, created_at FROM audit_keys ORDER BY node, created_at")
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| store.db(e))?;
     rows.iter().map(key).collect()
 }
 

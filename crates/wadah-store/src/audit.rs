@@ -116,7 +116,11 @@ pub trait AuditIndex: Send + Sync {
     /// stored position are applied; earlier ones (a batch replayed after a crash) are skipped.
     async fn index_audit(&self, batch: &AuditBatch) -> StoreResult<()>;
     /// Exchanges newest first (admission time, then node and sequence); keyset-paged.
-    async fn search_audit(&self, filter: &AuditFilter, page: &PageRequest) -> StoreResult<Page<AuditExchange>>;
+    async fn search_audit(
+        &self,
+        filter: &AuditFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<AuditExchange>>;
 
     /// Every node's checkpoint keys, public halves only.
     async fn audit_keys(&self) -> StoreResult<Vec<AuditKey>>;

@@ -256,7 +256,9 @@ fn gateway_settings(raw: RawGateway) -> anyhow::Result<GatewaySettings> {
     // 0 keeps everything; otherwise at least a day and at most 30 years.
     let audit_retention_days = raw.audit_retention_days.unwrap_or(400);
     if audit_retention_days > 30 * 366 {
-        bail!("gateway.audit_retention_days must be 0 (keep everything) or at most 10980 (got {audit_retention_days})");
+        bail!(
+            "gateway.audit_retention_days must be 0 (keep everything) or at most 10980 (got {audit_retention_days})"
+        );
     }
     let audit_checkpoint_seconds = raw.audit_checkpoint_seconds.unwrap_or(10);
     if !(1..=3600).contains(&audit_checkpoint_seconds) {

@@ -104,7 +104,10 @@ fn wait_for<T>(mut probe: impl FnMut() -> Option<T>) -> T {
         if let Some(found) = probe() {
             return found;
         }
-        assert!(std::time::Instant::now() < deadline, "the evidence index did not catch up");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the evidence index did not catch up"
+        );
         std::thread::park_timeout(std::time::Duration::from_millis(100));
     }
 }

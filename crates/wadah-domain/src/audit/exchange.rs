@@ -6,7 +6,6 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct AuditExchange {
     /// The gateway node whose log holds the records.

@@ -204,16 +204,25 @@ fn read_batch(dir: &Path, node: &str, from: Cursor, limit: u64) -> Result<(Vec<A
     let mut entries = Vec::new();
     let mut passed = 0;
     while passed < MAX_BATCH && cursor.next < limit {
-        let mut file = File::open(&cursor.path).map_err(|e| format!("cannot open {}: {e}", cursor.path.display()))?;
-        file.seek(SeekFrom::Start(cursor.offset)).map_err(|e| e.to_string())?;
+        let mut file =
+            File::open(&cursor.path).map_err(|e| format!("cannot open {}: {e}", cursor.path.display()))?;
+        file.seek(SeekFrom::Start(cursor.offset))
+            .map_err(|e| e.to_string())?;
         let mut buf = Vec::new();
-        file.take(MAX_READ).read_to_end(&mut buf).map_err(|e| e.to_string())?;
+        file.take(MAX_READ)
+            .read_to_end(&mut buf)
+            .map_err(|e| e.to_string())?;
         let mut at = 0usize;
         while passed < MAX_BATCH && cursor.next < limit {
-            let Some(len) = buf.get(at..at + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize) else {
+            let Some(len) = buf
+                .get(at..at + 4)
+                .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
+            else {
                 break;
             };
-            let Some(body) = buf.get(at + 4..at + 4 + len + 32) else { break };
+            let Some(body) = buf.get(at + 4..at + 4 + len + 32) else {
+                break;
+            };
             let frame = segment::RawFrame {
                 offset: cursor.offset,
                 encoding: &body[..len],
@@ -379,7 +388,9 @@ mod tests {
         };
         for i in 0..3 {
             let id = format!("r{i}");
-            writer.write(vec![(1, admission(&id)), (2, outcome(&id))], false).unwrap();
+            writer
+                .write(vec![(1, admission(&id)), (2, outcome(&id))], false)
+                .unwrap();
         }
         assert!(segment::list(dir.path()).unwrap().len() > 1);
         let first = indexer(durable.clone());

@@ -57,7 +57,8 @@ impl Signer {
     }
 
     pub fn from_pkcs8(pkcs8: &[u8]) -> Result<Self, String> {
-        let pair = Ed25519KeyPair::from_pkcs8(pkcs8).map_err(|_| "the stored audit key is not an Ed25519 key".to_owned())?;
+        let pair = Ed25519KeyPair::from_pkcs8(pkcs8)
+            .map_err(|_| "the stored audit key is not an Ed25519 key".to_owned())?;
         Ok(Self {
             key_id: key_id(pair.public_key().as_ref()),
             pair,
@@ -90,8 +91,12 @@ impl Signer {
                 .and_then(|pkcs8| Self::from_pkcs8(&pkcs8))
             {
                 Ok(signer) if signer.key_id == key.key_id => return Ok(signer),
-                Ok(_) => tracing::error!(node, key = %key.key_id, "the stored audit key does not match its id; making a new one"),
-                Err(e) => tracing::error!(node, key = %key.key_id, error = %e, "cannot open the audit signing key; making a new one"),
+                Ok(_) => {
+                    tracing::error!(node, key = %key.key_id, "the stored audit key does not match its id; making a new one")
+                }
+                Err(e) => {
+                    tracing::error!(node, key = %key.key_id, error = %e, "cannot open the audit signing key; making a new one")
+                }
             }
         }
         let (signer, pkcs8) = Self::generate().map_err(StoreError::Internal)?;
@@ -133,7 +138,8 @@ impl Trust {
 
     /// Trusts one key (tests, or a key given on the command line).
     pub fn with_key(mut self, node: &str, public_key: Vec<u8>) -> Self {
-        self.keys.insert(key_id(&public_key), (node.to_owned(), public_key));
+        self.keys
+            .insert(key_id(&public_key), (node.to_owned(), public_key));
         self
     }
 

@@ -109,7 +109,10 @@ fn an_intact_log_verifies_with_its_checkpoints() {
     let log = checkpointed();
     let report = log.verify();
     assert_eq!(report.damage, None);
-    assert_eq!((report.records, report.checkpoints, report.unchecked_tail), (10, 2, 0));
+    assert_eq!(
+        (report.records, report.checkpoints, report.unchecked_tail),
+        (10, 2, 0)
+    );
     assert_eq!(report.node.as_deref(), Some("n1"));
 }
 
@@ -196,7 +199,11 @@ fn a_tail_cut_at_a_record_boundary_is_caught_by_the_index_witness() {
     let path = log.segments().remove(0);
     let bounds = frame_bounds(&path);
     // The index saw up to record 12 (the last one written).
-    let head = segment::frames(&std::fs::read(&path).unwrap()).0.last().unwrap().hash;
+    let head = segment::frames(&std::fs::read(&path).unwrap())
+        .0
+        .last()
+        .unwrap()
+        .hash;
     let witness = |t: Trust| {
         let mut t = t;
         t.positions.insert(
@@ -209,7 +216,10 @@ fn a_tail_cut_at_a_record_boundary_is_caught_by_the_index_witness() {
         t
     };
     let intact = verify::verify(log.dir.path(), &witness(log.trust())).unwrap();
-    assert_eq!((intact.damage, intact.witnessed, intact.unchecked_tail), (None, Some(12), 3));
+    assert_eq!(
+        (intact.damage, intact.witnessed, intact.unchecked_tail),
+        (None, Some(12), 3)
+    );
     // Cut the last two records off cleanly: the chain alone cannot tell…
     let bytes = std::fs::read(&path).unwrap();
     std::fs::write(&path, &bytes[..bounds[11].0 as usize]).unwrap();

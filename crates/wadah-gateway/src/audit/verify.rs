@@ -178,9 +178,11 @@ impl Walk<'_> {
                  newest segment)"
                     .into(),
             )),
-            Some(Stop::BadLength { offset }) => {
-                Err(damage(self.sequence, offset, "its length field is impossible".into()))
-            }
+            Some(Stop::BadLength { offset }) => Err(damage(
+                self.sequence,
+                offset,
+                "its length field is impossible".into(),
+            )),
         }
     }
 
@@ -202,7 +204,10 @@ impl Walk<'_> {
                     return Err("the checkpoint does not name the chain head before it".into());
                 }
                 if c.segment != segment {
-                    return Err(format!("the checkpoint names segment {}, not this one", c.segment));
+                    return Err(format!(
+                        "the checkpoint names segment {}, not this one",
+                        c.segment
+                    ));
                 }
                 self.report.checkpoints += 1;
                 self.report.unchecked_tail = 0;
@@ -252,8 +257,12 @@ impl Walk<'_> {
             });
             return;
         }
-        let Some(node) = self.report.node.clone() else { return };
-        let Some(position) = self.trust.positions.get(&node).copied() else { return };
+        let Some(node) = self.report.node.clone() else {
+            return;
+        };
+        let Some(position) = self.trust.positions.get(&node).copied() else {
+            return;
+        };
         if position.next_sequence == 0 {
             return;
         }

@@ -255,7 +255,11 @@ impl Writer {
     /// Chains, frames, writes and syncs `bodies` (after any pending records), with the
     /// checkpoints the policy asks for (`checkpoint`: one at the end if anything is unchecked);
     /// closes the segment when it is full or old. Answers the bodies' sequence numbers.
-    pub(super) fn write(&mut self, bodies: Vec<(i64, RecordBody)>, checkpoint: bool) -> Result<Vec<u64>, String> {
+    pub(super) fn write(
+        &mut self,
+        bodies: Vec<(i64, RecordBody)>,
+        checkpoint: bool,
+    ) -> Result<Vec<u64>, String> {
         self.ensure_open()?;
         let now = micros(self.clock.now());
         let pending = std::mem::take(&mut self.pending);
@@ -385,7 +389,11 @@ impl Writer {
             }
         }
         let _ = segment::sync_dir(&self.dir);
-        tracing::info!(segments = keep_from, first_kept = header.first_sequence, "retention: deleted old evidence segments");
+        tracing::info!(
+            segments = keep_from,
+            first_kept = header.first_sequence,
+            "retention: deleted old evidence segments"
+        );
     }
 
     fn ensure_open(&mut self) -> Result<(), String> {
@@ -552,7 +560,10 @@ mod tests {
         // A restarted writer continues the same chain.
         let mut again = writer(dir.path(), 1 << 20);
         assert_eq!(again.write(vec![body(12)], false).unwrap(), vec![report.records]);
-        assert_eq!(verify::verify(dir.path(), &trust()).unwrap().records, report.records + 1);
+        assert_eq!(
+            verify::verify(dir.path(), &trust()).unwrap().records,
+            report.records + 1
+        );
         // Removing a middle segment breaks the chain, and verify says where.
         std::fs::remove_file(&segments[1]).unwrap();
         let damage = verify::verify(dir.path(), &trust()).unwrap().damage.unwrap();
@@ -595,12 +606,16 @@ mod tests {
     #[test]
     fn a_segment_damaged_in_the_middle_is_never_appended_to() {
         let dir = tempfile::tempdir().unwrap();
-        writer(dir.path(), 1 << 20).write(vec![body(0), body(1)], false).unwrap();
+        writer(dir.path(), 1 << 20)
+            .write(vec![body(0), body(1)], false)
+            .unwrap();
         let path = segment::list(dir.path()).unwrap().remove(0);
         let mut bytes = std::fs::read(&path).unwrap();
         bytes[segment::HEADER_LEN + 10] ^= 0xff;
         std::fs::write(&path, &bytes).unwrap();
-        let err = writer(dir.path(), 1 << 20).write(vec![body(2)], false).unwrap_err();
+        let err = writer(dir.path(), 1 << 20)
+            .write(vec![body(2)], false)
+            .unwrap_err();
         assert!(err.contains("damaged"), "{err}");
         assert_eq!(
             std::fs::read(&path).unwrap(),

@@ -37,26 +37,52 @@ async fn gateway_traffic_is_indexed_once_and_searchable() {
         let path = format!("/bpsdm/simpeg/pegawai/pegawai/{i}");
         assert_eq!(gw.get(&path, Some(&gw.dashboard)).await.status, 200);
     }
-    assert_eq!(gw.get("/bpsdm/simpeg/gaji/other", Some(&gw.dashboard)).await.status, 403);
+    assert_eq!(
+        gw.get("/bpsdm/simpeg/gaji/other", Some(&gw.dashboard))
+            .await
+            .status,
+        403
+    );
     gw.audit.index_now().await.unwrap();
     let all = AuditFilter::scoped(AuditScope::All);
-    let page = gw.store.search_audit(&all, &PageRequest::first(100)).await.unwrap();
+    let page = gw
+        .store
+        .search_audit(&all, &PageRequest::first(100))
+        .await
+        .unwrap();
     assert_eq!(page.items.len(), 5, "admitted exchanges only: {:?}", page.items);
-    assert!(page.items.windows(2).all(|w| w[0].sequence > w[1].sequence), "newest first");
+    assert!(
+        page.items.windows(2).all(|w| w[0].sequence > w[1].sequence),
+        "newest first"
+    );
     for item in &page.items {
-        assert_eq!((item.consumer_agency.as_str(), item.service.as_str()), ("diskominfo", "pegawai"));
+        assert_eq!(
+            (item.consumer_agency.as_str(), item.service.as_str()),
+            ("diskominfo", "pegawai")
+        );
         assert_eq!(item.outcome.as_ref().map(|o| o.status), Some(200), "{item:?}");
     }
     // Indexing again adds nothing; the position is the log's head.
     gw.audit.index_now().await.unwrap();
-    let again = gw.store.search_audit(&all, &PageRequest::first(100)).await.unwrap();
+    let again = gw
+        .store
+        .search_audit(&all, &PageRequest::first(100))
+        .await
+        .unwrap();
     assert_eq!(again.items, page.items);
     let report = verify::verify(&gw.audit_dir, &trust(&gw).await).unwrap();
     assert_eq!(report.damage, None);
     assert!(report.witnessed.is_some(), "{report:?}");
     // A scope that is neither side sees nothing.
     let dinsos = AuditFilter::scoped(AuditScope::Agency(code("dinsos")));
-    assert!(gw.store.search_audit(&dinsos, &PageRequest::first(10)).await.unwrap().items.is_empty());
+    assert!(
+        gw.store
+            .search_audit(&dinsos, &PageRequest::first(10))
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -153,7 +179,10 @@ async fn async_mode_forwards_and_still_records() {
         .into_iter()
         .collect();
     assert!(kinds.contains(&"admission"), "{kinds:?}");
-    assert_eq!(verify::verify(&gw.audit_dir, &trust(&gw).await).unwrap().damage, None);
+    assert_eq!(
+        verify::verify(&gw.audit_dir, &trust(&gw).await).unwrap().damage,
+        None
+    );
 }
 
 #[tokio::test]
@@ -192,5 +221,8 @@ async fn a_consumer_that_hangs_up_still_leaves_an_outcome() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    assert_eq!(verify::verify(&gw.audit_dir, &trust(&gw).await).unwrap().damage, None);
+    assert_eq!(
+        verify::verify(&gw.audit_dir, &trust(&gw).await).unwrap().damage,
+        None
+    );
 }

@@ -104,31 +104,50 @@ pub async fn audit_index_searches_within_scope(store: &dyn Store) {
     let outcome = r0.outcome.as_ref().expect("the outcome is joined");
     assert_eq!((outcome.status, outcome.sequence, outcome.bytes_out), (200, 2, 5));
     assert_eq!(r0.request_digest, Some(Sha256Hash::of(b"body").to_hex()));
-    assert!(page.items.iter().find(|e| e.request_id == "r2").unwrap().outcome.is_none());
+    assert!(
+        page.items
+            .iter()
+            .find(|e| e.request_id == "r2")
+            .unwrap()
+            .outcome
+            .is_none()
+    );
 
     let with = |f: fn(&mut AuditFilter)| {
         let mut filter = all.clone();
         f(&mut filter);
         filter
     };
-    assert_eq!(ids(store, &with(|f| f.request_id = Some("r1".into()))).await, ["r1"]);
-    assert_eq!(ids(store, &with(|f| f.consumer_agency = Some("dinsos".into()))).await, ["r3", "r0"]);
     assert_eq!(
-        ids(store, &with(|f| {
-            f.service_agency = Some("bpsdm".into());
-            f.service_application = Some("simpeg".into());
-            f.service = Some("pegawai".into());
-        }))
+        ids(store, &with(|f| f.request_id = Some("r1".into()))).await,
+        ["r1"]
+    );
+    assert_eq!(
+        ids(store, &with(|f| f.consumer_agency = Some("dinsos".into()))).await,
+        ["r3", "r0"]
+    );
+    assert_eq!(
+        ids(
+            store,
+            &with(|f| {
+                f.service_agency = Some("bpsdm".into());
+                f.service_application = Some("simpeg".into());
+                f.service = Some("pegawai".into());
+            })
+        )
         .await,
         ["r2", "r0"]
     );
     assert_eq!(ids(store, &with(|f| f.status_class = Some(5))).await, ["r1"]);
     assert_eq!(ids(store, &with(|f| f.status_class = Some(2))).await, ["r0"]);
     assert_eq!(
-        ids(store, &with(|f| {
-            f.from = Some(at(T0 + 1000));
-            f.to = Some(at(T0 + 5000));
-        }))
+        ids(
+            store,
+            &with(|f| {
+                f.from = Some(at(T0 + 1000));
+                f.to = Some(at(T0 + 5000));
+            })
+        )
         .await,
         ["r2", "r1"]
     );
@@ -203,9 +222,18 @@ pub async fn audit_keys_are_published_per_node(store: &dyn Store) {
         created_at: at(T0 + ms),
     };
     assert!(store.audit_signing_key("n1").await.unwrap().is_none());
-    store.add_audit_key(&key("k1", "n1", 0), "sealed-1").await.unwrap();
-    store.add_audit_key(&key("k2", "n1", 1000), "sealed-2").await.unwrap();
-    store.add_audit_key(&key("k3", "n2", 0), "sealed-3").await.unwrap();
+    store
+        .add_audit_key(&key("k1", "n1", 0), "sealed-1")
+        .await
+        .unwrap();
+    store
+        .add_audit_key(&key("k2", "n1", 1000), "sealed-2")
+        .await
+        .unwrap();
+    store
+        .add_audit_key(&key("k3", "n2", 0), "sealed-3")
+        .await
+        .unwrap();
     let (newest, sealed) = store.audit_signing_key("n1").await.unwrap().unwrap();
     assert_eq!((newest.key_id.as_str(), sealed.as_str()), ("k2", "sealed-2"));
     assert_eq!(newest.public_key, vec![1, 2, 3, 255]);
