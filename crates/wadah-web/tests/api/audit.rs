@@ -149,7 +149,7 @@ async fn filters_pages_and_bad_queries(app: TestApp) {
     for bad in [
         "?status=6xx",
         "?consumer=a/b/c",
-        "?service=BAD CODE",
+        "?service=BAD%20CODE",
         "?limit=0",
         "?colour=red",
         "?cursor=YnBzZG0",
