@@ -264,7 +264,7 @@ fn key(row: &AnyRow) -> StoreResult<AuditKey> {
 }
 
 fn decode_hex(raw: &str) -> Option<Vec<u8>> {
-    if raw.len() % 2 != 0 {
+    if !raw.len().is_multiple_of(2) {
         return None;
     }
     (0..raw.len())

@@ -39,7 +39,7 @@ pub struct AuditEnding {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuditEntry {
-    Admitted(AuditExchange),
+    Admitted(Box<AuditExchange>),
     Ended(AuditEnding),
 }
 

@@ -2,7 +2,6 @@
 //! context a user can act on; `main` prints it as one line.
 
 use anyhow::Context;
-use wadah_store::AuditIndex as _;
 
 use crate::cli::{AuditCommand, Cli, Command, ConfigCommand, ExportArgs, StoreArgs};
 use crate::config::{Config, redact_url};

@@ -262,7 +262,7 @@ fn hex(h: &Sha256Hash) -> String {
 /// position).
 fn entry(node: &str, record: &AuditRecord) -> Option<AuditEntry> {
     match &record.body {
-        RecordBody::Admission(a) => Some(AuditEntry::Admitted(AuditExchange {
+        RecordBody::Admission(a) => Some(AuditEntry::Admitted(Box::new(AuditExchange {
             node: node.to_owned(),
             sequence: record.sequence,
             request_id: a.request_id.clone(),
@@ -281,7 +281,7 @@ fn entry(node: &str, record: &AuditRecord) -> Option<AuditEntry> {
                 BodyEvidence::Empty | BodyEvidence::Streamed => None,
             },
             outcome: None,
-        })),
+        }))),
         RecordBody::Outcome(o) => Some(AuditEntry::Ended(AuditEnding {
             request_id: o.request_id.clone(),
             request_digest: o.request_body_digest.as_ref().map(hex),

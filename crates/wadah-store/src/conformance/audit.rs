@@ -14,7 +14,7 @@ use crate::{
 fn admitted(seq: u64, request_id: &str, consumer: &str, service: &str) -> AuditEntry {
     let c: Vec<&str> = consumer.split('/').collect();
     let s: Vec<&str> = service.split('/').collect();
-    AuditEntry::Admitted(AuditExchange {
+    AuditEntry::Admitted(Box::new(AuditExchange {
         node: "n1".into(),
         sequence: seq,
         request_id: request_id.into(),
@@ -30,7 +30,7 @@ fn admitted(seq: u64, request_id: &str, consumer: &str, service: &str) -> AuditE
         query_digest: None,
         request_digest: None,
         outcome: None,
-    })
+    }))
 }
 
 fn ended(seq: u64, request_id: &str, status: u16) -> AuditEntry {

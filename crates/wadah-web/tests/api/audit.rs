@@ -7,7 +7,7 @@ use wadah_store::{AuditBatch, AuditEnding, AuditEntry, AuditPosition};
 use crate::helpers::{TestApp, Who, t0};
 
 fn admitted(seq: u64, id: &str, consumer: (&str, &str), service: (&str, &str, &str)) -> AuditEntry {
-    AuditEntry::Admitted(AuditExchange {
+    AuditEntry::Admitted(Box::new(AuditExchange {
         node: "gw-1".into(),
         sequence: seq,
         request_id: id.into(),
@@ -23,7 +23,7 @@ fn admitted(seq: u64, id: &str, consumer: (&str, &str), service: (&str, &str, &s
         query_digest: Some(Sha256Hash::of(b"q").to_hex()),
         request_digest: None,
         outcome: None,
-    })
+    }))
 }
 
 fn ended(seq: u64, id: &str, status: u16) -> AuditEntry {
