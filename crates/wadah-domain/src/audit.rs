@@ -11,24 +11,38 @@
 //! in every version of the code (never `serde_json` output, whose layout is not a contract):
 //!
 //! ```text
-//! u8  format version (1)        u8  kind (1 admission, 2 outcome, 3 rejections, 4 recovery)
+//! u8  format version (1)        u8  kind (1 admission, 2 outcome, 3 rejections, 4 recovery,
+//!                                          5 checkpoint, 6 retention)
 //! str node id                   u64 sequence (0, 1, 2… per node, no gaps)
 //! i64 time (µs since the Unix epoch)
 //! …the kind's fields, in the order the structs below declare them
 //! str  = u32 length + UTF-8 bytes      opt<T> = u8 0 | u8 1 + T      hash = 32 raw bytes
 //! list = u32 count + items             bool   = u8 0 | 1
+//! bytes = u32 length + raw bytes
 //! ```
 //!
 //! # Chain
 //! `hash(n) = SHA-256(hash(n-1) ‖ encoding(n))`, with `hash(-1)` = 32 zero bytes ([`GENESIS`]).
 //! Changing, inserting or removing a record changes every later hash.
+//!
+//! # Checkpoints
+//! A [`Checkpoint`] is a record like the others (it is chained too) whose signature, made with
+//! the node's audit signing key, covers [`AuditRecord::checkpoint_message`]: the node, its
+//! sequence and time, the chain head before it and the segment it closes or sits in. What a
+//! valid checkpoint proves: the records before it are exactly the ones the node wrote (none
+//! removed, changed or inserted) unless the signing key is known to whoever changed them.
+//! Records after the last checkpoint are protected by the chain only: cutting them off at a
+//! record boundary is not visible in the file itself (the store's index position, which
+//! `verify` compares, is the witness for those).
 
 mod codec;
+mod exchange;
 
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
 pub use codec::DecodeError;
+pub use exchange::{AuditExchange, ExchangeOutcome};
 
 use crate::Timestamp;
 
@@ -59,6 +73,13 @@ impl Sha256Hash {
     pub fn to_hex(&self) -> String {
         hex::encode(self.0)
     }
+
+    /// Reads 64 hex digits back.
+    pub fn from_hex(raw: &str) -> Option<Self> {
+        let mut out = [0u8; 32];
+        hex::decode_to_slice(raw, &mut out).ok()?;
+        Some(Self(out))
+    }
 }
 
 impl std::fmt::Debug for Sha256Hash {
@@ -76,6 +97,11 @@ impl Serialize for Sha256Hash {
 /// Microseconds since the Unix epoch: the unit every record time uses.
 pub fn micros(t: Timestamp) -> i64 {
     t.timestamp_micros()
+}
+
+/// The time `us` µs after the epoch (the epoch itself if out of range).
+pub fn from_micros(us: i64) -> Timestamp {
+    chrono::DateTime::from_timestamp_micros(us).unwrap_or_default()
 }
 
 /// One entry of the log.
@@ -98,6 +124,8 @@ pub enum RecordBody {
     Outcome(Outcome),
     Rejections(Rejections),
     Recovery(Recovery),
+    Checkpoint(Checkpoint),
+    Retention(Retention),
 }
 
 impl RecordBody {
@@ -107,6 +135,8 @@ impl RecordBody {
             Self::Outcome(_) => "outcome",
             Self::Rejections(_) => "rejections",
             Self::Recovery(_) => "recovery",
+            Self::Checkpoint(_) => "checkpoint",
+            Self::Retention(_) => "retention",
         }
     }
 
@@ -115,7 +145,7 @@ impl RecordBody {
         match self {
             Self::Admission(a) => Some(&a.request_id),
             Self::Outcome(o) => Some(&o.request_id),
-            Self::Rejections(_) | Self::Recovery(_) => None,
+            Self::Rejections(_) | Self::Recovery(_) | Self::Checkpoint(_) | Self::Retention(_) => None,
         }
     }
 }
@@ -214,13 +244,73 @@ pub struct Recovery {
     pub discarded_digest: Sha256Hash,
 }
 
+/// A signed statement of the chain head: "node N had written `records` records, the last
+/// with hash `head`, at time T". Written periodically, when a segment closes and at shutdown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Checkpoint {
+    /// Which of the node's signing keys signed (first 8 bytes of the public key's SHA-256, hex).
+    pub key_id: String,
+    /// The hash of the record before this one ([`GENESIS`] when there is none).
+    pub head: Sha256Hash,
+    /// How many records precede this one in the node's chain (= this record's sequence).
+    pub records: u64,
+    /// The segment file this checkpoint is written into.
+    pub segment: String,
+    /// Ed25519 signature of [`AuditRecord::checkpoint_message`], shown as hex.
+    #[serde(serialize_with = "as_hex")]
+    pub signature: Vec<u8>,
+}
+
+/// Written (and followed by a checkpoint) before the retention policy deletes old segments:
+/// it names where the kept log now starts, so `verify` can tell deletion by policy from a
+/// segment removed by hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Retention {
+    /// The first record kept: the oldest remaining segment starts here.
+    pub first_kept: u64,
+    /// The hash of the record before it (what that segment's header names).
+    pub prev: Sha256Hash,
+    /// How many segment files are removed.
+    pub segments: u64,
+    /// The policy that removed them, in days.
+    pub keep_days: u32,
+}
+
+fn as_hex<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&hex::encode(bytes))
+}
+
+/// What a checkpoint signature covers is prefixed with this, so it can never be confused
+/// with a signature over anything else the key might sign.
+const CHECKPOINT_CONTEXT: &[u8] = b"wadah-audit-checkpoint-v1\0";
+
 impl AuditRecord {
+    /// The bytes a checkpoint's signature covers: a context string, then the record's
+    /// canonical encoding with an empty signature. `None` for other kinds.
+    pub fn checkpoint_message(&self) -> Option<Vec<u8>> {
+        let RecordBody::Checkpoint(c) = &self.body else {
+            return None;
+        };
+        let unsigned = AuditRecord {
+            body: RecordBody::Checkpoint(Checkpoint {
+                signature: Vec::new(),
+                ..c.clone()
+            }),
+            ..self.clone()
+        };
+        let mut out = CHECKPOINT_CONTEXT.to_vec();
+        out.extend_from_slice(&unsigned.encode());
+        Some(out)
+    }
+
     /// The canonical encoding (see the module docs).
     pub fn encode(&self) -> Vec<u8> {
         codec::encode(self)
     }
 
-    /// Reads one canonical encoding; every byte must be used.
+    /// Reads one canonical encoding; every byte must be used. Takes any bytes (a damaged or
+    /// hostile file) and answers an error rather than panicking or allocating without bound:
+    /// this is the function the decoder fuzz target drives.
     pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
         codec::decode(bytes)
     }

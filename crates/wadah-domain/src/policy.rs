@@ -37,7 +37,29 @@ impl AgencyScope {
     }
 }
 
+/// Which exchanges of the evidence log a principal may search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditScope {
+    /// Every exchange (platform admin, platform-wide auditor).
+    All,
+    /// Exchanges where the agency is the consumer or the provider.
+    Agency(Code),
+    /// Exchanges where the application is the consumer or the provider.
+    Application(Code, Code),
+}
+
 impl Principal {
+    /// The exchanges this principal may search in the evidence index; `None`: none at all
+    /// (evaluators read the architecture and index, not traffic).
+    pub fn audit_scope(&self) -> Option<AuditScope> {
+        match (&self.role, &self.agency, &self.application) {
+            (Role::PlatformAdmin, _, _) | (Role::Auditor, None, _) => Some(AuditScope::All),
+            (Role::Auditor | Role::AgencyAdmin, Some(a), _) => Some(AuditScope::Agency(a.clone())),
+            (Role::Developer, Some(a), Some(app)) => Some(AuditScope::Application(a.clone(), app.clone())),
+            _ => None,
+        }
+    }
+
     pub fn agency_scope(&self) -> AgencyScope {
         match (&self.role, &self.agency) {
             (Role::PlatformAdmin, _) | (_, None) => AgencyScope::All,
@@ -100,6 +122,34 @@ impl Principal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_evidence_index_is_narrowed_by_role() {
+        let code = |c: &str| Code::parse(c).unwrap();
+        assert_eq!(
+            who(Role::PlatformAdmin, None, None).audit_scope(),
+            Some(AuditScope::All)
+        );
+        assert_eq!(
+            who(Role::Auditor, None, None).audit_scope(),
+            Some(AuditScope::All)
+        );
+        assert_eq!(
+            who(Role::Auditor, Some("bpsdm"), None).audit_scope(),
+            Some(AuditScope::Agency(code("bpsdm")))
+        );
+        assert_eq!(
+            who(Role::AgencyAdmin, Some("bpsdm"), None).audit_scope(),
+            Some(AuditScope::Agency(code("bpsdm")))
+        );
+        assert_eq!(
+            who(Role::Developer, Some("bpsdm"), Some("simpeg")).audit_scope(),
+            Some(AuditScope::Application(code("bpsdm"), code("simpeg")))
+        );
+        assert_eq!(who(Role::Developer, Some("bpsdm"), None).audit_scope(), None);
+        assert_eq!(who(Role::AgencyAdmin, None, None).audit_scope(), None);
+        assert_eq!(who(Role::Evaluator, None, None).audit_scope(), None);
+    }
 
     fn who(role: Role, agency: Option<&str>, app: Option<&str>) -> Principal {
         Principal {

@@ -41,6 +41,17 @@ pub struct GatewayConfig {
     pub node_id: String,
     /// A segment file is closed and a new one started past this size.
     pub segment_bytes: u64,
+    /// A segment file is also closed once its first record is this old.
+    pub segment_max_age: Duration,
+    /// A signed checkpoint is written at least this often while records are written…
+    pub checkpoint_interval: Duration,
+    /// …and after this many records.
+    pub checkpoint_records: u64,
+    /// Closed segments whose records are all older than this many days are deleted (0: keep
+    /// everything).
+    pub retention_days: u32,
+    /// How often the indexer copies new durable records into the store's evidence index.
+    pub index_interval: Duration,
     /// The largest request body forwarded (413 beyond).
     pub max_body_bytes: u64,
     /// Bodies of known length up to this size are read before forwarding so the admission
@@ -75,6 +86,11 @@ impl GatewayConfig {
             durability: AuditDurability::Strict,
             node_id: default_node_id(),
             segment_bytes: 64 * 1024 * 1024,
+            segment_max_age: Duration::from_secs(86_400),
+            checkpoint_interval: Duration::from_secs(10),
+            checkpoint_records: 10_000,
+            retention_days: 400,
+            index_interval: Duration::from_secs(1),
             max_body_bytes: 10 * 1024 * 1024,
             digest_body_bytes: 64 * 1024,
             max_headers: 100,

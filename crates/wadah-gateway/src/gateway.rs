@@ -22,6 +22,7 @@ use wadah_seal::KeyRing;
 use wadah_store::{Store, StoreError};
 
 use crate::audit::AuditLog;
+use crate::audit::signing::Signer;
 use crate::circuit::CircuitView;
 use crate::config::GatewayConfig;
 use crate::pipeline::ClientAddr;
@@ -89,7 +90,9 @@ impl Gateway {
             upstreams,
             config.refresh_interval,
         );
-        let audit = AuditLog::start(&config, clock.clone()).map_err(StartError::Audit)?;
+        let signer = Signer::load_or_create(store.as_ref(), &keys, &config.node_id, clock.as_ref()).await?;
+        let audit = AuditLog::start(&config, clock.clone(), Arc::new(signer), Some(store.clone()))
+            .map_err(StartError::Audit)?;
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(|source| StartError::Bind {
@@ -149,7 +152,7 @@ impl Gateway {
     }
 
     /// Serves until `shutdown` resolves, then stops accepting, lets requests in flight finish
-    /// (up to 30 s) and makes the evidence log durable.
+    /// (up to 30 s) and makes the evidence log durable, ending it with a signed checkpoint.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -194,7 +197,7 @@ impl Gateway {
             );
         }
         self.shared.audit.close_window().await;
-        if let Err(e) = self.shared.audit.flush().await {
+        if let Err(e) = self.shared.audit.checkpoint().await {
             tracing::error!(error = %e, "the evidence log could not be flushed at shutdown");
         }
         Ok(())

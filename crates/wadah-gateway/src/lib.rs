@@ -20,6 +20,9 @@
 //!                                                                            └▶ audit: outcome
 //!
 //! health: one probe loop per upstream with a check ──▶ circuit (down: open)
+//! audit writer thread ── group commit + fdatasync ── segment files ── signed checkpoints
+//!        │ (durable mark)                                   (every 10 s / N records / segment end / stop)
+//!        └─▶ indexer task ── batches ──▶ store evidence index (`/api/v1/audit`; never per request)
 //! ```
 //!
 //! `auth` accepts API keys (`wdh_…`) and access tokens (ES256 JWTs from `POST /oauth2/token`,
@@ -36,8 +39,9 @@
 //!   ALPN) and upstream credentials (opened at snapshot build, OAuth2 tokens cached);
 //! - `circuit` (`breaker`): each upstream's circuit breaker and health verdict, shared by its
 //!   routes and carried across snapshots; `health`: the active health-check loops;
-//! - [`audit`]: the evidence log (writer thread with group commit, segment files, verify and
-//!   export; the record format is `wadah_domain::audit`);
+//! - [`audit`]: the evidence log (writer thread with group commit, signed checkpoints,
+//!   rotation and retention, segment files, verify and export, the background indexer; the
+//!   record format is `wadah_domain::audit`);
 //! - `directory`: `/_wadah/services`; `metrics`; `request_id`;
 //! - `token` (`POST /oauth2/token`), [`jwt`] (ES256 compact JWS), [`keys`] (signing keys in
 //!   the store, rotation, `/.well-known/jwks.json`), `assertion` (`X-Wadah-Assertion`).

@@ -20,6 +20,7 @@ pub const UPSTREAM_UP: &str = "wadah_gateway_upstream_up";
 pub const CIRCUIT_STATE: &str = "wadah_gateway_upstream_circuit_state";
 pub const CIRCUIT_TRANSITIONS: &str = "wadah_gateway_upstream_circuit_transitions_total";
 pub const INCOMPLETE: &str = "wadah_gateway_incomplete_exchanges_total";
+pub const AUDIT_INDEX_LAG: &str = "wadah_gateway_audit_index_lag_records";
 
 /// Who called which service: the labels of an exchange.
 #[derive(Debug, Clone)]
@@ -108,4 +109,9 @@ pub fn circuit_transition(upstream: &str, to: crate::breaker::State) {
 /// An admitted exchange whose body did not make it through whole (by error code).
 pub fn incomplete(error: &'static str) {
     counter!(INCOMPLETE, "error" => error).increment(1);
+}
+
+/// Durable records the store's evidence index has not caught up with yet.
+pub fn audit_index_lag(records: u64) {
+    gauge!(AUDIT_INDEX_LAG).set(records as f64);
 }

@@ -18,7 +18,7 @@ use wadah_store::*;
 use crate::access::{credentials, requests, rights};
 use crate::identity::{tokens, users};
 use crate::registry::{agencies, applications, governments, public_services, services};
-use crate::{SqlStore, changes, gateway, health, signing_keys, upstream};
+use crate::{SqlStore, audit, changes, gateway, health, signing_keys, upstream};
 
 #[async_trait]
 impl RegistryRead for SqlStore {
@@ -393,5 +393,34 @@ impl SigningKeys for SqlStore {
     }
     async fn purge_signing_keys(&self, before: Timestamp) -> StoreResult<u64> {
         signing_keys::purge(self, before).await
+    }
+}
+
+#[async_trait]
+impl AuditIndex for SqlStore {
+    async fn audit_position(&self, node: &str) -> StoreResult<Option<AuditPosition>> {
+        audit::position_of(self, node).await
+    }
+    async fn audit_positions(&self) -> StoreResult<Vec<(String, AuditPosition)>> {
+        audit::positions(self).await
+    }
+    async fn index_audit(&self, batch: &AuditBatch) -> StoreResult<()> {
+        audit::index(self, batch).await
+    }
+    async fn search_audit(
+        &self,
+        filter: &AuditFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<wadah_domain::audit::AuditExchange>> {
+        audit::search(self, filter, page).await
+    }
+    async fn audit_keys(&self) -> StoreResult<Vec<AuditKey>> {
+        audit::keys(self).await
+    }
+    async fn audit_signing_key(&self, node: &str) -> StoreResult<Option<(AuditKey, String)>> {
+        audit::signing_key(self, node).await
+    }
+    async fn add_audit_key(&self, key: &AuditKey, sealed_private: &str) -> StoreResult<()> {
+        audit::add_key(self, key, sealed_private).await
     }
 }

@@ -17,6 +17,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod access;
+mod audit;
 mod directory;
 pub mod fixtures;
 mod gateway;
@@ -29,6 +30,7 @@ mod updates;
 mod upstream;
 
 pub use access::*;
+pub use audit::*;
 pub use directory::*;
 pub use gateway::*;
 pub use identity::*;
@@ -73,6 +75,9 @@ macro_rules! conformance_tests {
             search_results_page_completely
             signing_keys_are_added_once_per_generation
             upstream_credentials_stay_sealed
+            audit_index_searches_within_scope
+            audit_index_batches_replay_without_duplicates
+            audit_keys_are_published_per_node
         );
     };
     (@cases ($setup:expr) $($case:ident)*) => {

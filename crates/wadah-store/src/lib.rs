@@ -7,6 +7,7 @@
 //! the role they need. Every write records its change-log entry in the same transaction, bumps
 //! the registry version (the gateway's "has anything changed?" check) and refuses stale versions.
 
+mod audit;
 pub mod conformance;
 mod error;
 mod filters;
@@ -14,6 +15,7 @@ mod page;
 pub mod search;
 mod traits;
 
+pub use audit::*;
 pub use error::StoreError;
 pub use filters::*;
 pub use page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest};

@@ -406,6 +406,7 @@ pub trait Store:
     + StoreHealth
     + GatewayFeed
     + SigningKeys
+    + crate::AuditIndex
 {
 }
 
@@ -419,5 +420,6 @@ impl<T> Store for T where
         + StoreHealth
         + GatewayFeed
         + SigningKeys
+        + crate::AuditIndex
 {
 }

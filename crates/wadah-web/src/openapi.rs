@@ -102,6 +102,7 @@ pub struct OptionalIfMatchHeader {
         api::users::update_user, api::users::delete_user, api::users::set_password,
         api::tokens::list_tokens, api::tokens::create_token, api::tokens::revoke_token,
         api::changes::list_changes,
+        api::audit::search_audit,
     ),
     components(
         schemas(Problem, ErrorCode, wadah_domain::Code,
@@ -124,6 +125,7 @@ pub struct OptionalIfMatchHeader {
         (name = "access-requests", description = "Requests for access, decided by the provider"),
         (name = "users", description = "Administrators, developers, auditors and their API tokens"),
         (name = "changes", description = "The change log"),
+        (name = "audit", description = "The evidence index: exchanges through the gateway"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

@@ -25,7 +25,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             } => config_check(&args).await,
             Command::Audit {
                 command: AuditCommand::Verify(args),
-            } => audit_verify(&args),
+            } => audit_verify(&args).await,
             Command::Audit {
                 command: AuditCommand::Export(args),
             } => audit_export(&args),
@@ -124,25 +124,64 @@ fn audit_dir(args: &StoreArgs) -> anyhow::Result<std::path::PathBuf> {
     Ok(dir)
 }
 
-fn audit_verify(args: &StoreArgs) -> anyhow::Result<()> {
+/// Checks the chains, every checkpoint against the keys published in the store, and the log's
+/// end against the store's index position; prints what was proven, or fails naming the first
+/// bad record.
+async fn audit_verify(args: &StoreArgs) -> anyhow::Result<()> {
+    let config = load(args)?;
     let dir = audit_dir(args)?;
-    let report = wadah_gateway::audit::verify::verify(&dir)
+    let store = store::open(&config, Migrations::Leave)
+        .await
+        .context("the checkpoint keys are in the store")?;
+    let keys = store
+        .audit_keys()
+        .await
+        .context("cannot read the published audit keys (run `wadah migrate`?)")?;
+    let positions = store
+        .audit_positions()
+        .await
+        .context("cannot read the evidence index positions")?;
+    let trust = wadah_gateway::audit::verify::Trust::new(keys, positions);
+    let report = wadah_gateway::audit::verify::verify(&dir, &trust)
         .with_context(|| format!("cannot read the evidence log in {}", dir.display()))?;
-    match report.damage {
-        None => {
-            println!(
-                "evidence log OK: {} record(s) in {} segment(s), every hash chain intact ({})",
-                report.records,
-                report.segments,
-                dir.display()
-            );
-            Ok(())
-        }
-        Some(damage) => anyhow::bail!(
+    if let Some(damage) = report.damage {
+        anyhow::bail!(
             "the evidence log is damaged at {damage} ({} record(s) before it are intact)",
             report.records
-        ),
+        );
     }
+    println!(
+        "evidence log OK: {} record(s) in {} segment(s), every hash chain intact ({})",
+        report.records,
+        report.segments,
+        dir.display()
+    );
+    println!(
+        "  checkpoints:  {} verified against {} published key(s); {} record(s) after the last one \
+         (protected by the chain only)",
+        report.checkpoints,
+        trust.key_count(),
+        report.unchecked_tail
+    );
+    match report.retained_from {
+        Some((first, removed)) => println!(
+            "  retention:    the log starts at record {first}; older segments were removed by the \
+             retention policy (last run removed {removed})"
+        ),
+        None => println!("  retention:    complete from the first record (nothing removed)"),
+    }
+    match report.witnessed {
+        Some(seen) => println!("  index:        the log reaches record {seen}, as the store's index saw it"),
+        None => println!("  index:        no index position to compare (not indexed yet)"),
+    }
+    if let Some(torn) = report.torn_tail {
+        println!(
+            "  torn tail:    {} byte(s) at the end of {} (offset {}) are an interrupted write; the \
+             gateway cuts them and records a recovery at its next start",
+            torn.bytes, torn.segment, torn.offset
+        );
+    }
+    Ok(())
 }
 
 fn audit_export(args: &ExportArgs) -> anyhow::Result<()> {

@@ -62,6 +62,8 @@ pub struct RawGateway {
     pub node_id: Option<String>,
     pub audit_durability: Option<String>,
     pub audit_segment_bytes: Option<u64>,
+    pub audit_retention_days: Option<u32>,
+    pub audit_checkpoint_seconds: Option<u64>,
     pub max_body_bytes: Option<u64>,
 }
 
@@ -131,6 +133,8 @@ pub struct GatewaySettings {
     pub node_id: String,
     pub audit_durability: AuditDurability,
     pub audit_segment_bytes: u64,
+    pub audit_retention_days: u32,
+    pub audit_checkpoint_seconds: u64,
     pub max_body_bytes: u64,
 }
 
@@ -146,6 +150,8 @@ impl Config {
             node_id: self.gateway.node_id.clone(),
             durability: self.gateway.audit_durability,
             segment_bytes: self.gateway.audit_segment_bytes,
+            retention_days: self.gateway.audit_retention_days,
+            checkpoint_interval: std::time::Duration::from_secs(self.gateway.audit_checkpoint_seconds),
             max_body_bytes: self.gateway.max_body_bytes,
             oauth: self.oauth.clone(),
             ..GatewayConfig::new(self.gateway_listen, &self.data_dir)
@@ -262,10 +268,23 @@ fn gateway_settings(raw: RawGateway) -> anyhow::Result<GatewaySettings> {
     if !(1024..=1024 * 1024 * 1024).contains(&max_body_bytes) {
         bail!("gateway.max_body_bytes must be between 1024 and 1073741824 (got {max_body_bytes})");
     }
+    // 0 keeps everything; otherwise at least a day and at most 30 years.
+    let audit_retention_days = raw.audit_retention_days.unwrap_or(400);
+    if audit_retention_days > 30 * 366 {
+        bail!(
+            "gateway.audit_retention_days must be 0 (keep everything) or at most 10980 (got {audit_retention_days})"
+        );
+    }
+    let audit_checkpoint_seconds = raw.audit_checkpoint_seconds.unwrap_or(10);
+    if !(1..=3600).contains(&audit_checkpoint_seconds) {
+        bail!("gateway.audit_checkpoint_seconds must be between 1 and 3600 (got {audit_checkpoint_seconds})");
+    }
     Ok(GatewaySettings {
         node_id,
         audit_durability,
         audit_segment_bytes,
+        audit_retention_days,
+        audit_checkpoint_seconds,
         max_body_bytes,
     })
 }
@@ -438,6 +457,11 @@ mod tests {
             ),
             ("WADAH_OAUTH__KEY_ROTATION_DAYS", "0", "oauth.key_rotation_days"),
             ("WADAH_OAUTH__ISSUER", "gw.bontang", "oauth.issuer"),
+            (
+                "WADAH_GATEWAY__AUDIT_CHECKPOINT_SECONDS",
+                "0",
+                "gateway.audit_checkpoint_seconds",
+            ),
         ] {
             let err = Config::load_from(None, None, env(&[(k, v)])).unwrap_err();
             assert!(format!("{err:#}").contains(needle), "{err:#}");
@@ -455,6 +479,7 @@ mod tests {
         assert!(raw.gateway.listen.is_some() && raw.gateway.node_id.is_some());
         assert!(raw.gateway.audit_durability.is_some() && raw.gateway.audit_segment_bytes.is_some());
         assert!(raw.gateway.max_body_bytes.is_some());
+        assert!(raw.gateway.audit_retention_days.is_some() && raw.gateway.audit_checkpoint_seconds.is_some());
         assert!(raw.database.url.is_some() && raw.database.max_connections.is_some());
         assert!(raw.log.level.is_some() && raw.log.format.is_some());
         assert!(raw.secrets.master_key_file.is_some());

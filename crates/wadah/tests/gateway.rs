@@ -18,7 +18,32 @@ fn a_demo_consumer_calls_bpsdm_through_the_gateway_and_the_evidence_verifies() {
     let (status, head, body) = demo.gateway_get("/bpsdm/simpeg/pegawai/pegawai?limit=3", Some(&key));
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["items"].as_array().map(Vec::len), Some(3), "{body}");
-    assert!(head.contains("x-request-id:"));
+    let request_id = head
+        .lines()
+        .find_map(|l| l.strip_prefix("x-request-id:"))
+        .expect("x-request-id")
+        .trim()
+        .to_owned();
+
+    // The exchange becomes searchable in the evidence index (filled in the background).
+    let token = demo.token();
+    let found = wait_for(|| {
+        let (status, body) = demo.get(&format!("/api/v1/audit?request_id={request_id}"), Some(&token));
+        assert_eq!(status, 200, "{body}");
+        let item = body["items"].get(0)?;
+        item.get("outcome").map(|_| item.clone())
+    });
+    assert_eq!(found["consumer_agency"], "diskominfo");
+    assert_eq!(found["service"], "pegawai");
+    assert_eq!(found["outcome"]["status"], 200);
+    assert!(found.get("body").is_none(), "digests only: {found}");
+    let (_, mine) = demo.get(
+        "/api/v1/audit?consumer=diskominfo/dashboard-kota&status=2xx",
+        Some(&token),
+    );
+    assert!(!mine["items"].as_array().expect("items").is_empty(), "{mine}");
+    let (status, _) = demo.get("/api/v1/audit", None);
+    assert_eq!(status, 401);
 
     let (status, head, body) = demo.gateway_get("/bpsdm/simpeg/pegawai/pegawai", None);
     assert_eq!((status, body["code"].as_str()), (401, Some("unauthenticated")));
@@ -33,6 +58,10 @@ fn a_demo_consumer_calls_bpsdm_through_the_gateway_and_the_evidence_verifies() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let said = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(said.contains("evidence log OK"), "{said}");
+    // Shutdown ends the log with a signed checkpoint, verified against the published key.
+    assert!(said.contains("0 record(s) after the last one"), "{said}");
+    assert!(!said.contains("checkpoints:  0 verified"), "{said}");
+    assert!(said.contains("nothing removed"), "{said}");
 
     let out = wadah(&["audit", "export", "--from", "2000-01-01"], dir.path());
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -66,4 +95,19 @@ fn a_demo_consumer_calls_bpsdm_through_the_gateway_and_the_evidence_verifies() {
         stderr.contains("audit-00000000000000000000.log") && stderr.contains("record 0"),
         "{stderr}"
     );
+}
+
+/// Polls `probe` until it answers (bounded: the index catches up within about a second).
+fn wait_for<T>(mut probe: impl FnMut() -> Option<T>) -> T {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        if let Some(found) = probe() {
+            return found;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the evidence index did not catch up"
+        );
+        std::thread::park_timeout(std::time::Duration::from_millis(100));
+    }
 }

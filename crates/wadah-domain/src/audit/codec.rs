@@ -3,12 +3,14 @@
 //! [`DecodeError`], never a panic or a huge allocation.
 
 use super::{
-    Admission, AuditRecord, BodyEvidence, FORMAT_VERSION, Outcome, RecordBody, Recovery, RejectionCount,
-    Rejections, Sha256Hash,
+    Admission, AuditRecord, BodyEvidence, Checkpoint, FORMAT_VERSION, Outcome, RecordBody, Recovery,
+    RejectionCount, Rejections, Retention, Sha256Hash,
 };
 
 /// The longest string field a record may hold.
 pub const MAX_STRING: usize = 64 * 1024;
+/// The longest byte field (a signature) a record may hold.
+pub const MAX_BYTES: usize = 1024;
 /// The most entries a list field may hold.
 pub const MAX_LIST: usize = 100_000;
 
@@ -46,6 +48,19 @@ pub(super) fn encode(record: &AuditRecord) -> Vec<u8> {
             e.u64(r.discarded_bytes);
             e.hash(&r.discarded_digest);
         }
+        RecordBody::Checkpoint(c) => {
+            e.str(&c.key_id);
+            e.hash(&c.head);
+            e.u64(c.records);
+            e.str(&c.segment);
+            e.bytes(&c.signature);
+        }
+        RecordBody::Retention(r) => {
+            e.u64(r.first_kept);
+            e.hash(&r.prev);
+            e.u64(r.segments);
+            e.u32(r.keep_days);
+        }
     }
     e.0
 }
@@ -56,6 +71,8 @@ fn kind_tag(body: &RecordBody) -> u8 {
         RecordBody::Outcome(_) => 2,
         RecordBody::Rejections(_) => 3,
         RecordBody::Recovery(_) => 4,
+        RecordBody::Checkpoint(_) => 5,
+        RecordBody::Retention(_) => 6,
     }
 }
 
@@ -146,6 +163,12 @@ impl Enc {
     fn hash(&mut self, h: &Sha256Hash) {
         self.0.extend_from_slice(&h.0);
     }
+    /// Byte fields longer than [`MAX_BYTES`] are cut, like strings.
+    fn bytes(&mut self, b: &[u8]) {
+        let b = &b[..b.len().min(MAX_BYTES)];
+        self.u32(b.len() as u32);
+        self.0.extend_from_slice(b);
+    }
     fn opt<T: ?Sized>(&mut self, v: Option<&T>, f: impl FnOnce(&mut Self, &T)) {
         match v {
             None => self.u8(0),
@@ -176,6 +199,19 @@ pub(super) fn decode(bytes: &[u8]) -> Result<AuditRecord, DecodeError> {
             offset: d.u64("offset")?,
             discarded_bytes: d.u64("discarded_bytes")?,
             discarded_digest: d.hash("discarded_digest")?,
+        }),
+        5 => RecordBody::Checkpoint(Checkpoint {
+            key_id: d.str("key_id")?,
+            head: d.hash("head")?,
+            records: d.u64("records")?,
+            segment: d.str("segment")?,
+            signature: d.bytes("signature")?,
+        }),
+        6 => RecordBody::Retention(Retention {
+            first_kept: d.u64("first_kept")?,
+            prev: d.hash("prev")?,
+            segments: d.u64("segments")?,
+            keep_days: d.u32("keep_days")?,
         }),
         tag => {
             return Err(DecodeError::Tag {
@@ -304,6 +340,15 @@ impl Dec<'_> {
     }
     fn hash(&mut self, what: &'static str) -> Result<Sha256Hash, DecodeError> {
         Ok(Sha256Hash(self.take(what)?))
+    }
+    fn bytes(&mut self, what: &'static str) -> Result<Vec<u8>, DecodeError> {
+        let len = self.u32(what)? as usize;
+        if len > MAX_BYTES {
+            return Err(DecodeError::TooLong(what));
+        }
+        let (raw, rest) = self.0.split_at_checked(len).ok_or(DecodeError::Truncated(what))?;
+        self.0 = rest;
+        Ok(raw.to_vec())
     }
     fn str(&mut self, what: &'static str) -> Result<String, DecodeError> {
         let len = self.u32(what)? as usize;

@@ -1,5 +1,6 @@
 use proptest::prelude::*;
 
+use super::codec::MAX_BYTES;
 use super::*;
 
 fn admission(request_id: &str) -> AuditRecord {
@@ -78,7 +79,69 @@ fn others() -> Vec<AuditRecord> {
             discarded_digest: Sha256Hash::of(b"abc"),
         }),
     };
-    vec![rejections, recovery]
+    vec![rejections, recovery, checkpoint(), retention()]
+}
+
+fn checkpoint() -> AuditRecord {
+    AuditRecord {
+        node: "gw-1".into(),
+        sequence: 9,
+        at: 6,
+        body: RecordBody::Checkpoint(Checkpoint {
+            key_id: "0011223344556677".into(),
+            head: Sha256Hash::of(b"head"),
+            records: 9,
+            segment: "audit-00000000000000000000.log".into(),
+            signature: vec![7; 64],
+        }),
+    }
+}
+
+fn retention() -> AuditRecord {
+    AuditRecord {
+        node: "gw-1".into(),
+        sequence: 10,
+        at: 7,
+        body: RecordBody::Retention(Retention {
+            first_kept: 5,
+            prev: Sha256Hash::of(b"prev"),
+            segments: 2,
+            keep_days: 400,
+        }),
+    }
+}
+
+#[test]
+fn a_checkpoint_signs_everything_but_its_signature() {
+    let signed = checkpoint();
+    let message = signed.checkpoint_message().unwrap();
+    assert!(message.starts_with(b"wadah-audit-checkpoint-v1\0"));
+    let mut other_sig = signed.clone();
+    if let RecordBody::Checkpoint(c) = &mut other_sig.body {
+        c.signature = vec![1; 64];
+    }
+    assert_eq!(other_sig.checkpoint_message().unwrap(), message);
+    let mut other_head = signed.clone();
+    if let RecordBody::Checkpoint(c) = &mut other_head.body {
+        c.head = GENESIS;
+    }
+    assert_ne!(other_head.checkpoint_message().unwrap(), message);
+    let mut other_seq = signed;
+    other_seq.sequence += 1;
+    assert_ne!(other_seq.checkpoint_message().unwrap(), message);
+    assert_eq!(outcome().checkpoint_message(), None);
+}
+
+#[test]
+fn an_oversized_signature_is_refused() {
+    let mut bytes = checkpoint().encode();
+    // The signature length field sits 68 bytes before the end (u32 + 64 bytes).
+    let at = bytes.len() - 68;
+    bytes[at..at + 4].copy_from_slice(&(MAX_BYTES as u32 + 1).to_be_bytes());
+    assert_eq!(
+        AuditRecord::decode(&bytes),
+        Err(DecodeError::TooLong("signature"))
+    );
 }
 
 #[test]

@@ -5,16 +5,22 @@
 //!   refusals before admission, which are *counted* per window and written as one
 //!   `Rejections` record each window, so a flood of bad requests cannot fill the disk (the
 //!   metrics count them exactly as well).
-//! - `writer`: the thread that owns the files (group commit); `segment`: the file format;
-//!   `verify`: what `wadah audit verify` and `wadah audit export` run.
+//! - `writer`: the thread that owns the files (group commit, signed checkpoints, rotation by
+//!   size and age, retention); `segment`: the file format; `signing`: the checkpoint keys and
+//!   where they live; `verify`: what `wadah audit verify` and `wadah audit export` run;
+//!   `index`: the background task that copies durable records into the store's evidence index
+//!   (never on the request path).
 //!
 //! The record format itself is `wadah_domain::audit`.
 
+mod index;
 pub mod segment;
+pub mod signing;
 pub mod verify;
 mod writer;
 
 use std::collections::HashMap;
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -23,7 +29,8 @@ use wadah_domain::Clock;
 use wadah_domain::audit::{Admission, Outcome, RecordBody, RejectionCount, Rejections, micros};
 
 use crate::config::{AuditDurability, GatewayConfig};
-use writer::{Msg, Writer};
+use signing::Signer;
+use writer::{Msg, Policy, Writer};
 
 /// How many records may wait for the writer before senders wait (back-pressure).
 const QUEUE: usize = 65_536;
@@ -43,6 +50,7 @@ pub struct AuditLog {
     clock: Arc<dyn Clock>,
     rejections: Arc<Mutex<HashMap<RejectionKey, u64>>>,
     window_start: Arc<Mutex<i64>>,
+    indexer: Option<Arc<index::Indexer>>,
 }
 
 impl std::fmt::Debug for AuditLog {
@@ -54,24 +62,51 @@ impl std::fmt::Debug for AuditLog {
 }
 
 impl AuditLog {
-    /// Starts the writer thread and the task that writes rejection counts every window.
-    pub fn start(config: &GatewayConfig, clock: Arc<dyn Clock>) -> std::io::Result<Self> {
+    /// Starts the writer thread, the task that writes rejection counts every window, the
+    /// checkpoint tick and (given a store) the indexer.
+    pub fn start(
+        config: &GatewayConfig,
+        clock: Arc<dyn Clock>,
+        signer: Arc<Signer>,
+        store: Option<Arc<dyn wadah_store::Store>>,
+    ) -> std::io::Result<Self> {
         let (tx, rx) = mpsc::channel(QUEUE);
+        let durable = Arc::new(AtomicU64::new(0));
+        let policy = Policy {
+            segment_bytes: config.segment_bytes,
+            segment_max_age: i64::try_from(config.segment_max_age.as_micros()).unwrap_or(i64::MAX),
+            checkpoint_records: config.checkpoint_records.max(1),
+            keep_days: config.retention_days,
+        };
         let writer = Writer::new(
             config.audit_dir.clone(),
             config.node_id.clone(),
-            config.segment_bytes,
+            policy,
             clock.clone(),
+            signer,
+            durable.clone(),
         );
         std::thread::Builder::new()
             .name("wadah-audit".into())
             .spawn(move || writer.run(rx))?;
+        spawn_ticker(tx.downgrade(), config.checkpoint_interval);
+        let indexer = store.map(|store| {
+            index::spawn(
+                store,
+                config.audit_dir.clone(),
+                config.node_id.clone(),
+                durable,
+                tx.downgrade(),
+                config.index_interval,
+            )
+        });
         let log = Self {
             tx,
             durability: config.durability,
             window_start: Arc::new(Mutex::new(micros(clock.now()))),
             clock,
             rejections: Arc::default(),
+            indexer,
         };
         spawn_window_task(log.clone(), config.rejection_window);
         Ok(log)
@@ -165,6 +200,26 @@ impl AuditLog {
             .await;
     }
 
+    /// Writes a checkpoint of everything queued so far and waits until it is durable (at
+    /// shutdown, and whenever a caller wants the head signed now).
+    pub async fn checkpoint(&self) -> Result<(), AuditError> {
+        let (done, wait) = oneshot::channel();
+        self.send(Msg::Checkpoint(done)).await?;
+        wait.await
+            .map_err(|_| AuditError("the writer stopped".into()))?
+            .map_err(AuditError)
+    }
+
+    /// Flushes, then copies every durable record into the store's evidence index now (the
+    /// background task does this every `index_interval`); answers how many records it passed.
+    pub async fn index_now(&self) -> Result<u64, AuditError> {
+        self.flush().await?;
+        match &self.indexer {
+            Some(indexer) => indexer.run().await.map_err(AuditError),
+            None => Ok(0),
+        }
+    }
+
     /// Waits until everything queued so far is durable.
     pub async fn flush(&self) -> Result<(), AuditError> {
         let (done, wait) = oneshot::channel();
@@ -182,6 +237,22 @@ impl AuditLog {
     }
 }
 
+/// Ticks the writer every `interval` (checkpoints, rotation by age, retention) while the log
+/// has senders.
+fn spawn_ticker(weak: mpsc::WeakSender<Msg>, interval: Duration) {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(interval);
+        ticker.tick().await;
+        loop {
+            ticker.tick().await;
+            let Some(tx) = weak.upgrade() else { return };
+            if tx.send(Msg::Tick).await.is_err() {
+                return;
+            }
+        }
+    });
+}
+
 fn spawn_window_task(log: AuditLog, window: Duration) {
     // Hold the sender weakly, so the writer stops once the gateway's handles are gone.
     let weak = log.tx.downgrade();
@@ -190,6 +261,7 @@ fn spawn_window_task(log: AuditLog, window: Duration) {
         clock,
         rejections,
         window_start,
+        indexer,
         ..
     } = log;
     tokio::spawn(async move {
@@ -204,6 +276,7 @@ fn spawn_window_task(log: AuditLog, window: Duration) {
                 clock: clock.clone(),
                 rejections: rejections.clone(),
                 window_start: window_start.clone(),
+                indexer: indexer.clone(),
             };
             log.close_window().await;
         }

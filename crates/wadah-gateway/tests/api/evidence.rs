@@ -6,6 +6,9 @@ use wadah_domain::audit::RecordBody;
 use wadah_gateway::AuditDurability;
 use wadah_gateway::audit::{segment, verify};
 
+use wadah_domain::policy::AuditScope;
+use wadah_store::{AuditFilter, PageRequest};
+
 use crate::helpers::*;
 
 fn records(dir: &std::path::Path) -> Vec<wadah_domain::audit::AuditRecord> {
@@ -17,6 +20,69 @@ fn records(dir: &std::path::Path) -> Vec<wadah_domain::audit::AuditRecord> {
         }
     }
     out
+}
+
+/// The published checkpoint keys and index positions, as `wadah audit verify` reads them.
+async fn trust(gw: &TestGateway) -> verify::Trust {
+    verify::Trust::new(
+        gw.store.audit_keys().await.unwrap(),
+        gw.store.audit_positions().await.unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn gateway_traffic_is_indexed_once_and_searchable() {
+    let gw = spawn().await;
+    for i in 0..5 {
+        let path = format!("/bpsdm/simpeg/pegawai/pegawai/{i}");
+        assert_eq!(gw.get(&path, Some(&gw.dashboard)).await.status, 200);
+    }
+    assert_eq!(
+        gw.get("/bpsdm/simpeg/gaji/other", Some(&gw.dashboard))
+            .await
+            .status,
+        403
+    );
+    gw.audit.index_now().await.unwrap();
+    let all = AuditFilter::scoped(AuditScope::All);
+    let page = gw
+        .store
+        .search_audit(&all, &PageRequest::first(100))
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 5, "admitted exchanges only: {:?}", page.items);
+    assert!(
+        page.items.windows(2).all(|w| w[0].sequence > w[1].sequence),
+        "newest first"
+    );
+    for item in &page.items {
+        assert_eq!(
+            (item.consumer_agency.as_str(), item.service.as_str()),
+            ("diskominfo", "pegawai")
+        );
+        assert_eq!(item.outcome.as_ref().map(|o| o.status), Some(200), "{item:?}");
+    }
+    // Indexing again adds nothing; the position is the log's head.
+    gw.audit.index_now().await.unwrap();
+    let again = gw
+        .store
+        .search_audit(&all, &PageRequest::first(100))
+        .await
+        .unwrap();
+    assert_eq!(again.items, page.items);
+    let report = verify::verify(&gw.audit_dir, &trust(&gw).await).unwrap();
+    assert_eq!(report.damage, None);
+    assert!(report.witnessed.is_some(), "{report:?}");
+    // A scope that is neither side sees nothing.
+    let dinsos = AuditFilter::scoped(AuditScope::Agency(code("dinsos")));
+    assert!(
+        gw.store
+            .search_audit(&dinsos, &PageRequest::first(10))
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -54,7 +120,7 @@ async fn every_forwarded_request_has_an_admission_record_and_the_chain_verifies(
         })
         .sum();
     assert_eq!(rejections, 1, "the 401 is counted, not recorded alone");
-    let report = verify::verify(&gw.audit_dir).unwrap();
+    let report = verify::verify(&gw.audit_dir, &trust(&gw).await).unwrap();
     assert_eq!(report.damage, None);
     assert_eq!(report.records, all.len() as u64);
 
@@ -66,7 +132,7 @@ async fn every_forwarded_request_has_an_admission_record_and_the_chain_verifies(
     drop(frames);
     bytes[third] ^= 0x40;
     std::fs::write(&path, &bytes).unwrap();
-    let damage = verify::verify(&gw.audit_dir)
+    let damage = verify::verify(&gw.audit_dir, &trust(&gw).await)
         .unwrap()
         .damage
         .expect("damage found");
@@ -113,7 +179,10 @@ async fn async_mode_forwards_and_still_records() {
         .into_iter()
         .collect();
     assert!(kinds.contains(&"admission"), "{kinds:?}");
-    assert_eq!(verify::verify(&gw.audit_dir).unwrap().damage, None);
+    assert_eq!(
+        verify::verify(&gw.audit_dir, &trust(&gw).await).unwrap().damage,
+        None
+    );
 }
 
 #[tokio::test]
@@ -152,5 +221,8 @@ async fn a_consumer_that_hangs_up_still_leaves_an_outcome() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    assert_eq!(verify::verify(&gw.audit_dir).unwrap().damage, None);
+    assert_eq!(
+        verify::verify(&gw.audit_dir, &trust(&gw).await).unwrap().damage,
+        None
+    );
 }

@@ -5,6 +5,7 @@
 mod access;
 pub mod agencies;
 pub mod applications;
+pub mod audit;
 pub mod catalog;
 pub mod changes;
 pub mod credentials;
@@ -40,4 +41,5 @@ pub fn routes() -> Router<AppState> {
         .merge(users::routes())
         .merge(tokens::routes())
         .merge(changes::routes())
+        .merge(audit::routes())
 }

@@ -1,0 +1,249 @@
+//! Conformance cases for the evidence index and the checkpoint keys: searches narrowed by
+//! scope and filters, pages newest first without gaps or repeats, and batches that can be
+//! replayed after a crash without duplicating anything.
+
+use wadah_domain::audit::{AuditExchange, ExchangeOutcome, GENESIS, Sha256Hash};
+use wadah_domain::policy::AuditScope;
+
+use super::fixtures::*;
+use crate::{
+    AuditBatch, AuditEnding, AuditEntry, AuditFilter, AuditKey, AuditPosition, PageRequest, Store, StoreError,
+};
+
+/// Admission `seq` at `T0 + seq` seconds: `consumer` (agency/app) calling `service` (a/app/svc).
+fn admitted(seq: u64, request_id: &str, consumer: &str, service: &str) -> AuditEntry {
+    let c: Vec<&str> = consumer.split('/').collect();
+    let s: Vec<&str> = service.split('/').collect();
+    AuditEntry::Admitted(Box::new(AuditExchange {
+        node: "n1".into(),
+        sequence: seq,
+        request_id: request_id.into(),
+        at: at(T0 + seq as i64 * 1000),
+        consumer_agency: c[0].into(),
+        consumer_application: c[1].into(),
+        credential: "cred".into(),
+        service_agency: s[0].into(),
+        service_application: s[1].into(),
+        service: s[2].into(),
+        method: "GET".into(),
+        path: "/x".into(),
+        query_digest: None,
+        request_digest: None,
+        outcome: None,
+    }))
+}
+
+fn ended(seq: u64, request_id: &str, status: u16) -> AuditEntry {
+    AuditEntry::Ended(AuditEnding {
+        request_id: request_id.into(),
+        request_digest: Some(Sha256Hash::of(b"body").to_hex()),
+        outcome: ExchangeOutcome {
+            sequence: seq,
+            status,
+            upstream_status: Some(status),
+            ended_at: at(T0 + seq as i64 * 1000),
+            duration_ms: 3,
+            bytes_in: 4,
+            bytes_out: 5,
+            response_digest: Some(Sha256Hash::of(b"out").to_hex()),
+            complete: true,
+            error: None,
+        },
+    })
+}
+
+fn batch(entries: Vec<AuditEntry>, next: u64) -> AuditBatch {
+    AuditBatch {
+        node: "n1".into(),
+        entries,
+        position: AuditPosition {
+            next_sequence: next,
+            head: Sha256Hash::of(&next.to_be_bytes()),
+        },
+    }
+}
+
+/// r0: dinsos/bansos → bpsdm/simpeg/pegawai (200), r1: bpsdm/simpeg → dinsos/bansos/penerima
+/// (503), r2: dishub/parkir → bpsdm/simpeg/pegawai (no outcome yet), r3: dinsos/bansos →
+/// bpsdm/absen/hadir (404).
+fn traffic() -> AuditBatch {
+    batch(
+        vec![
+            admitted(0, "r0", "dinsos/bansos", "bpsdm/simpeg/pegawai"),
+            admitted(1, "r1", "bpsdm/simpeg", "dinsos/bansos/penerima"),
+            ended(2, "r0", 200),
+            admitted(3, "r2", "dishub/parkir", "bpsdm/simpeg/pegawai"),
+            ended(4, "r1", 503),
+            admitted(5, "r3", "dinsos/bansos", "bpsdm/absen/hadir"),
+            ended(6, "r3", 404),
+        ],
+        7,
+    )
+}
+
+async fn ids(store: &dyn Store, filter: &AuditFilter) -> Vec<String> {
+    store
+        .search_audit(filter, &PageRequest::first(100))
+        .await
+        .expect("search")
+        .items
+        .into_iter()
+        .map(|e| e.request_id)
+        .collect()
+}
+
+/// Exchanges come back newest first, joined with their outcomes, narrowed by scope and by
+/// every filter, and page completely.
+pub async fn audit_index_searches_within_scope(store: &dyn Store) {
+    store.index_audit(&traffic()).await.expect("index");
+    let all = AuditFilter::scoped(AuditScope::All);
+    assert_eq!(ids(store, &all).await, ["r3", "r2", "r1", "r0"]);
+
+    let page = store.search_audit(&all, &PageRequest::first(100)).await.unwrap();
+    let r0 = page.items.iter().find(|e| e.request_id == "r0").unwrap();
+    let outcome = r0.outcome.as_ref().expect("the outcome is joined");
+    assert_eq!((outcome.status, outcome.sequence, outcome.bytes_out), (200, 2, 5));
+    assert_eq!(r0.request_digest, Some(Sha256Hash::of(b"body").to_hex()));
+    assert!(
+        page.items
+            .iter()
+            .find(|e| e.request_id == "r2")
+            .unwrap()
+            .outcome
+            .is_none()
+    );
+
+    let with = |f: fn(&mut AuditFilter)| {
+        let mut filter = all.clone();
+        f(&mut filter);
+        filter
+    };
+    assert_eq!(
+        ids(store, &with(|f| f.request_id = Some("r1".into()))).await,
+        ["r1"]
+    );
+    assert_eq!(
+        ids(store, &with(|f| f.consumer_agency = Some("dinsos".into()))).await,
+        ["r3", "r0"]
+    );
+    assert_eq!(
+        ids(
+            store,
+            &with(|f| {
+                f.service_agency = Some("bpsdm".into());
+                f.service_application = Some("simpeg".into());
+                f.service = Some("pegawai".into());
+            })
+        )
+        .await,
+        ["r2", "r0"]
+    );
+    assert_eq!(ids(store, &with(|f| f.status_class = Some(5))).await, ["r1"]);
+    assert_eq!(ids(store, &with(|f| f.status_class = Some(2))).await, ["r0"]);
+    assert_eq!(
+        ids(
+            store,
+            &with(|f| {
+                f.from = Some(at(T0 + 1000));
+                f.to = Some(at(T0 + 5000));
+            })
+        )
+        .await,
+        ["r2", "r1"]
+    );
+
+    // Scopes: an agency sees both sides of its exchanges; an application only its own.
+    let dinsos = AuditFilter::scoped(AuditScope::Agency(code("dinsos")));
+    assert_eq!(ids(store, &dinsos).await, ["r3", "r1", "r0"]);
+    let dishub = AuditFilter::scoped(AuditScope::Agency(code("dishub")));
+    assert_eq!(ids(store, &dishub).await, ["r2"]);
+    let simpeg = AuditFilter::scoped(AuditScope::Application(code("bpsdm"), code("simpeg")));
+    assert_eq!(ids(store, &simpeg).await, ["r2", "r1", "r0"]);
+    // A filter cannot widen a scope.
+    let mut outside = dishub.clone();
+    outside.consumer_agency = Some("dinsos".into());
+    assert!(ids(store, &outside).await.is_empty());
+
+    // Pages of two: complete, no repeats, newest first.
+    let mut seen = Vec::new();
+    let mut page = PageRequest::first(2);
+    loop {
+        let got = store.search_audit(&all, &page).await.expect("page");
+        seen.extend(got.items.iter().map(|e| e.request_id.clone()));
+        match got.next {
+            Some(next) => page.after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["r3", "r2", "r1", "r0"]);
+    let bad = PageRequest {
+        after: Some("not-a-cursor".into()),
+        ..PageRequest::first(2)
+    };
+    assert!(matches!(
+        store.search_audit(&all, &bad).await,
+        Err(StoreError::InvalidState(_))
+    ));
+}
+
+/// A batch applied twice, or overlapping one already applied, adds nothing twice; the
+/// position only moves forward.
+pub async fn audit_index_batches_replay_without_duplicates(store: &dyn Store) {
+    assert_eq!(store.audit_position("n1").await.unwrap(), None);
+    let first = batch(traffic().entries[..3].to_vec(), 3);
+    store.index_audit(&first).await.expect("first");
+    store.index_audit(&first).await.expect("replayed");
+    assert_eq!(
+        store.audit_position("n1").await.unwrap().map(|p| p.next_sequence),
+        Some(3)
+    );
+    // The whole stream again, overlapping the first batch (a crash before the position moved
+    // in memory): only the new records are applied.
+    store.index_audit(&traffic()).await.expect("overlap");
+    let all = AuditFilter::scoped(AuditScope::All);
+    assert_eq!(ids(store, &all).await, ["r3", "r2", "r1", "r0"]);
+    // An older batch does not move the position back.
+    store.index_audit(&first).await.expect("old");
+    let position = store.audit_position("n1").await.unwrap().unwrap();
+    assert_eq!(position.next_sequence, 7);
+    assert_eq!(position.head, Sha256Hash::of(&7u64.to_be_bytes()));
+    let positions = store.audit_positions().await.unwrap();
+    assert_eq!(positions, vec![("n1".to_owned(), position)]);
+    assert_ne!(position.head, GENESIS);
+}
+
+/// Checkpoint keys: every node's public keys in one list; a node's newest key comes back
+/// with its sealed half; a key id is unique.
+pub async fn audit_keys_are_published_per_node(store: &dyn Store) {
+    let key = |id: &str, node: &str, ms: i64| AuditKey {
+        key_id: id.into(),
+        node: node.into(),
+        public_key: vec![1, 2, 3, 255],
+        created_at: at(T0 + ms),
+    };
+    assert!(store.audit_signing_key("n1").await.unwrap().is_none());
+    store
+        .add_audit_key(&key("k1", "n1", 0), "sealed-1")
+        .await
+        .unwrap();
+    store
+        .add_audit_key(&key("k2", "n1", 1000), "sealed-2")
+        .await
+        .unwrap();
+    store
+        .add_audit_key(&key("k3", "n2", 0), "sealed-3")
+        .await
+        .unwrap();
+    let (newest, sealed) = store.audit_signing_key("n1").await.unwrap().unwrap();
+    assert_eq!((newest.key_id.as_str(), sealed.as_str()), ("k2", "sealed-2"));
+    assert_eq!(newest.public_key, vec![1, 2, 3, 255]);
+    let all = store.audit_keys().await.unwrap();
+    assert_eq!(
+        all.iter().map(|k| k.key_id.as_str()).collect::<Vec<_>>(),
+        ["k1", "k2", "k3"]
+    );
+    assert!(matches!(
+        store.add_audit_key(&key("k1", "n2", 5), "other").await,
+        Err(StoreError::Duplicate { .. })
+    ));
+}
