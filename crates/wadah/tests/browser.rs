@@ -119,12 +119,9 @@ impl Driver {
                 ],
             }),
         );
-        ClientBuilder::rustls()
-            .expect("rustls connector")
-            .capabilities(caps)
-            .connect(&self.url)
-            .await
-            .expect("a browser session")
+        let mut builder = ClientBuilder::rustls().expect("rustls connector");
+        builder.capabilities(caps);
+        builder.connect(&self.url).await.expect("a browser session")
     }
 }
 

@@ -3,7 +3,7 @@
 //! hand-written because two languages need only two separators and two month tables; a full
 //! CLDR library would be most of the portal's binary size.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, Offset as _, Utc};
 
 use super::i18n::Lang;
 
@@ -91,8 +91,6 @@ pub fn date(lang: Lang, at: DateTime<Utc>) -> String {
 fn wita() -> chrono::FixedOffset {
     chrono::FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| Utc.fix())
 }
-
-use chrono::Offset as _;
 
 #[cfg(test)]
 mod tests {
