@@ -115,8 +115,10 @@ impl Driver {
                     "--headless", "--no-sandbox", "--disable-gpu",
                     "--disable-background-networking", "--disable-component-update",
                     "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                    "--window-size=1280,900", format!("--user-data-dir={profile}"),
+                    "--window-size=1280,900", "--lang=id-ID", format!("--user-data-dir={profile}"),
                 ],
+                // An Indonesian reader's browser: the portal must answer in Indonesian.
+                "prefs": { "intl.accept_languages": "id-ID,id" },
             }),
         );
         let mut builder = ClientBuilder::rustls().expect("rustls connector");
