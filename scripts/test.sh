@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: unit, conformance and API tests on SQLite and PostgreSQL, then an
-# OpenAPI fuzz run (schemathesis) against a running `wadah demo`.
+# OpenAPI fuzz run (schemathesis) against a running `wadah demo`. Browser tests (headless
+# Chromium + axe-core) run inside `cargo test`; scripts/browser-deps.sh installs what they need.
 #
 # PostgreSQL tests use WADAH_TEST_POSTGRES_URL (a server URL; each run creates and drops its own
 # databases). When it is unset and a server answers on 127.0.0.1:5432 it is used; when none is
@@ -12,6 +13,11 @@ if [ -z "${WADAH_TEST_POSTGRES_URL:-}" ] && command -v pg_isready >/dev/null 2>&
    && pg_isready -q -h 127.0.0.1 -p 5432; then
   export WADAH_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:5432/postgres"
 fi
+
+# Chromium, chromedriver and axe-core for the browser tests (crates/wadah/tests/browser.rs);
+# a no-op when present. If it cannot install them, the browser tests say so (and fail in CI).
+echo "== browser test dependencies"
+bash scripts/browser-deps.sh || echo "browser-deps: install failed; see the browser test's notice"
 
 LOG="$(mktemp)"
 trap 'rm -f "$LOG"' EXIT

@@ -1,5 +1,5 @@
-//! Wadah's web listener: the admin REST API (`/api/v1/…`, with its OpenAPI 3.1 document), and
-//! the operations endpoints `/healthz`, `/readyz` and `/metrics`.
+//! Wadah's web listener: the public portal (`/`), the admin REST API (`/api/v1/…`, with its
+//! OpenAPI 3.1 document), and the operations endpoints `/healthz`, `/readyz` and `/metrics`.
 //!
 //! The crate holds routes, extractors and response shapes, nothing else: who may do what is
 //! asked of `wadah_domain::policy`, rules live on the domain types, and storage goes through the
@@ -12,6 +12,8 @@
 //! - `extract`: authentication ([`extract::Caller`]), strict JSON, query, path and `If-Match`.
 //! - `api`: one module per resource; `pagination`: lists and cursors.
 //! - [`openapi()`]: the generated document; `ops`: health, readiness and metrics.
+//! - [`portal`]: the server-rendered public portal (askama, Fluent, htmx) and the page frame
+//!   later portals share.
 
 pub mod api;
 pub mod codes;
@@ -22,6 +24,7 @@ mod openapi;
 mod ops;
 mod pagination;
 pub mod password;
+pub mod portal;
 mod response;
 mod state;
 pub mod telemetry;
@@ -49,6 +52,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(ops::routes())
+        .merge(portal::routes())
         .route(
             "/api/v1/openapi.json",
             get(move || async move {
@@ -68,8 +72,16 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn not_found(uri: axum::http::Uri) -> ApiError {
-    ApiError::new(ErrorCode::NotFound, format!("no route {}", uri.path()))
+async fn not_found(
+    lang: portal::Lang,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+) -> Response<Body> {
+    if portal::wants_html(&uri, &headers) {
+        let here = uri.path_and_query().map_or("/", |p| p.as_str());
+        return portal::security_headers::add_to(portal::not_found(lang, here));
+    }
+    ApiError::new(ErrorCode::NotFound, format!("no route {}", uri.path())).into_response()
 }
 
 async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {

@@ -17,6 +17,7 @@ mod directory_and_catalog;
 mod governments;
 mod isolation;
 mod openapi_doc;
+mod portal;
 mod public_services;
 mod readers;
 mod seed;

@@ -109,24 +109,21 @@ impl Seeder<'_> {
                     .await?;
             }
         }
-        for SamplePublicService {
-            agency,
-            code: code_,
-            name,
-            audience,
-            topic,
-            applications: apps,
-            description,
-        } in catalog::PUBLIC_SERVICES
-        {
+        for p in catalog::PUBLIC_SERVICES {
+            let SamplePublicService {
+                agency,
+                code: code_,
+                name,
+                audience,
+                ..
+            } = p;
             let ps = spec(
                 "public service",
                 json!({
-                    "code": code_, "name": name, "description": description, "audience": audience,
-                    "topics": [topic], "applications": apps, "sample": true,
-                    "eligibility": if *audience == "asn" { "ASN Pemerintah Kota Bontang" } else { "Warga Kota Bontang" },
-                    "requirements": ["KTP elektronik", "Kartu Keluarga"], "cost": "Gratis", "duration": "3 hari kerja",
-                    "office_address": "Jl. Moeis Hassan No. 1, Bontang (contoh)",
+                    "code": code_, "name": name, "description": p.description, "audience": audience,
+                    "topics": p.topics, "applications": p.applications, "sample": true,
+                    "eligibility": p.eligibility, "requirements": p.requirements, "cost": p.cost,
+                    "duration": p.duration, "online_url": p.online_url, "office_address": p.office_address,
                 }),
             )?;
             self.store
