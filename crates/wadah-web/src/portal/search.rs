@@ -122,25 +122,8 @@ fn word_distance(q: &str, w: &str) -> Option<usize> {
 /// Optimal string alignment distance (Damerau–Levenshtein without repeated edits of a
 /// substring): insertions, deletions, substitutions and swaps of two neighbours.
 fn osa(a: &[char], b: &[char]) -> usize {
-    let (n, m) = (a.len(), b.len());
-    let mut d = vec![vec![0usize; m + 1]; n + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for j in 0..=m {
-        d[0][j] = j;
-    }
-    for i in 1..=n {
-        for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    d[n][m]
+    let (a, b): (String, String) = (a.iter().collect(), b.iter().collect());
+    strsim::osa_distance(&a, &b)
 }
 
 #[cfg(test)]
