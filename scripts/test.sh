@@ -24,7 +24,7 @@ trap 'rm -f "$LOG"' EXIT
 
 echo "== cargo test (PostgreSQL: ${WADAH_TEST_POSTGRES_URL:-not configured})"
 set +e
-cargo test --workspace --locked 2>&1 | tee "$LOG"
+cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$LOG"
 cargo_status=${PIPESTATUS[0]}
 set -e
 
