@@ -2,7 +2,10 @@
 //! `Authorization: Bearer wdh_…` or `apikey: wdh_…`; its SHA-256 is looked up in the snapshot
 //! and compared in constant time. Only usable keys are in the snapshot (revoked ones are left
 //! out when it is built; expiry is checked here against the clock). The key itself never
-//! leaves this phase: `forward` drops both headers before anything goes upstream.
+//! leaves this phase: `forward` drops both headers before anything goes upstream. Client
+//! certificates (mTLS) are `cert`'s, which calls in here for header credentials.
+
+pub mod cert;
 
 use std::sync::Arc;
 

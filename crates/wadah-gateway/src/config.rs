@@ -1,10 +1,12 @@
-//! What the gateway is told at start: where to listen, where its evidence log lives and how
-//! durable it is, and the size limits every request meets. The binary builds it from the
+//! What the gateway is told at start: where to listen (and whether with TLS), where its
+//! evidence log lives and how durable it is, and the size limits every request meets. The binary builds it from the
 //! validated configuration file; tests build it with [`GatewayConfig::new`].
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+use crate::tls::TlsConfig;
 
 /// When an admission record counts as written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -55,6 +57,8 @@ pub struct GatewayConfig {
     pub refresh_interval: Duration,
     /// Rejections before admission are counted per window of this length, one record each.
     pub rejection_window: Duration,
+    /// TLS on the listener, with optional client certificates; `None`: plain HTTP (default).
+    pub tls: Option<TlsConfig>,
 }
 
 impl GatewayConfig {
@@ -73,7 +77,13 @@ impl GatewayConfig {
             header_read_timeout: Duration::from_secs(10),
             refresh_interval: Duration::from_millis(200),
             rejection_window: Duration::from_secs(60),
+            tls: None,
         }
+    }
+
+    /// The listener's scheme, as upstreams learn it from `X-Forwarded-Proto`.
+    pub fn scheme(&self) -> &'static str {
+        if self.tls.is_some() { "https" } else { "http" }
     }
 }
 

@@ -91,6 +91,7 @@ async fn exchange(
         request_id: &ctx.id,
         client_ip,
         consumer: &consumer,
+        proto: gw.config.scheme(),
     };
     let headers = headers::upstream_request(&parts.headers, &fwd);
     let head = Head {

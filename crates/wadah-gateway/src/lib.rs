@@ -6,8 +6,9 @@
 //!
 //! ```text
 //!             ┌───────────── Snapshot (ArcSwap; rebuilt by `refresh` when the registry version moves)
-//!             │   routes · API-key digests · rights per service · rate-limit cells
+//!             │   routes · API-key digests · certificate fingerprints · rights · rate-limit cells
 //!             ▼
+//! [tls: handshake in the connection's task; verified client certificate → request extension]
 //! request ─▶ request_id ─▶ auth ─▶ route ─▶ authorize ─▶ limit ─▶ audit: admission ─▶ forward ─▶ upstream
 //!              (every       401     400/404    403         429     (strict: durable     │  502/504/413
 //!               response                                           before forwarding;   │
@@ -23,7 +24,9 @@
 //! - `snapshot`, `refresh`: the registry picture and its 200 ms poll;
 //! - [`audit`]: the evidence log (writer thread with group commit, segment files, verify and
 //!   export; the record format is `wadah_domain::audit`);
-//! - `directory`: `/_wadah/services`; `metrics`; `request_id`.
+//! - `directory`: `/_wadah/services`; `metrics`; `request_id`;
+//! - [`tls`]: the optional TLS listener and client certificates (`auth::cert` maps them to
+//!   consumers).
 
 pub mod audit;
 mod auth;
@@ -43,6 +46,7 @@ pub mod problem;
 mod refresh;
 mod request_id;
 mod snapshot;
+pub mod tls;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -56,6 +60,7 @@ use wadah_domain::secret::Random;
 pub use config::{AuditDurability, GatewayConfig, default_node_id};
 pub use gateway::{Gateway, StartError};
 pub use request_id::RequestId;
+pub use tls::{ClientAuth, PeerCertificate, TlsConfig};
 
 /// What every phase shares: read-mostly, cheap to clone behind an `Arc`.
 pub(crate) struct Shared {

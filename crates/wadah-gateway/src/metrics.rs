@@ -73,3 +73,10 @@ pub fn audit_records(bytes: usize, records: usize) {
 pub fn audit_write_failed() {
     counter!(AUDIT_FAILURES).increment(1);
 }
+
+pub const TLS_HANDSHAKE_FAILURES: &str = "wadah_gateway_tls_handshake_failures_total";
+
+/// A TLS handshake on the gateway listener that did not finish (`refused` or `timeout`).
+pub fn tls_handshake_failed(reason: &'static str) {
+    counter!(TLS_HANDSHAKE_FAILURES, "reason" => reason).increment(1);
+}

@@ -1,5 +1,6 @@
 //! The immutable picture the hot path reads: routes by `agency/application/service`, API-key
-//! digests → consumer, rights per service, and the rate-limit cells. Built from the store's
+//! digests → consumer, client-certificate fingerprints → consumer, rights per service, and the
+//! rate-limit cells. Built from the store's
 //! [`GatewayView`] off the hot path and swapped in whole (see `refresh`), so a request sees one
 //! consistent registry version and never waits for the store.
 
@@ -17,7 +18,7 @@ use wadah_store::GatewayView;
 
 use crate::limit::Gcra;
 
-/// A consuming application, as an API key identifies it.
+/// A consuming application, as one of its credentials (API key, certificate) identifies it.
 #[derive(Debug)]
 pub struct Consumer {
     pub credential: String,
@@ -65,6 +66,8 @@ pub struct Snapshot {
     pub version: i64,
     routes: HashMap<String, Arc<Route>>,
     keys: KeyIndex,
+    /// Client certificates by the SHA-256 of their DER (public values: no constant-time need).
+    certificates: HashMap<[u8; 32], Arc<Consumer>>,
     /// Rate-limit cells by `consumer label` + ` ` + `route key`.
     limits: HashMap<String, Arc<Gcra>>,
 }
@@ -90,15 +93,18 @@ impl Snapshot {
             })
             .collect();
         let mut keys = KeyIndex::new();
+        let mut certificates = HashMap::new();
         let mut consumers = Vec::new();
         for c in view.credentials {
             let cred = c.credential;
             let Some(digest) = decode_digest(c.digest.as_str()) else {
                 continue;
             };
-            if cred.kind != CredentialKind::ApiKey || cred.revoked_at.is_some() {
+            let usable = matches!(cred.kind, CredentialKind::ApiKey | CredentialKind::Certificate);
+            if !usable || cred.revoked_at.is_some() {
                 continue;
             }
+            let kind = cred.kind;
             let consumer = Arc::new(Consumer {
                 label: format!("{}/{}", cred.agency, cred.application),
                 credential: cred.id,
@@ -107,6 +113,10 @@ impl Snapshot {
                 expires_at: cred.expires_at,
             });
             consumers.push(consumer.clone());
+            if kind == CredentialKind::Certificate {
+                certificates.insert(digest, consumer);
+                continue;
+            }
             let mut prefix = [0u8; 8];
             prefix.copy_from_slice(&digest[..8]);
             keys.entry(prefix).or_default().push((digest, consumer));
@@ -116,6 +126,7 @@ impl Snapshot {
             version: view.version,
             routes,
             keys,
+            certificates,
             limits,
         }
     }
@@ -137,6 +148,11 @@ impl Snapshot {
             .iter()
             .find(|(stored, _)| bool::from(stored.ct_eq(digest)))
             .map(|(_, c)| c)
+    }
+
+    /// The consumer whose client certificate has this fingerprint (SHA-256 of its DER).
+    pub fn certificate_consumer(&self, fingerprint: &[u8; 32]) -> Option<&Arc<Consumer>> {
+        self.certificates.get(fingerprint)
     }
 
     pub fn limit_cell(&self, consumer: &Consumer, route: &Route) -> Option<&Arc<Gcra>> {
@@ -182,7 +198,7 @@ fn limit_key(consumer: &str, route: &str) -> String {
     format!("{consumer} {route}")
 }
 
-/// One cell per (consumer application with an API key, service it holds a right on).
+/// One cell per (consumer application with a credential, service it holds a right on).
 fn limit_cells(
     routes: &HashMap<String, Arc<Route>>,
     consumers: &[Arc<Consumer>],

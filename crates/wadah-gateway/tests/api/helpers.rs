@@ -141,6 +141,8 @@ pub struct Options {
     pub limit: Option<u32>,
     /// Points bpsdm/simpeg/pegawai at this address instead of the recording upstream.
     pub upstream: Option<String>,
+    /// TLS on the gateway listener (see `tls.rs`).
+    pub tls: Option<wadah_gateway::TlsConfig>,
 }
 
 impl Default for Options {
@@ -151,6 +153,7 @@ impl Default for Options {
             timeout_ms: 5_000,
             limit: None,
             upstream: None,
+            tls: None,
         }
     }
 }
@@ -176,6 +179,7 @@ pub async fn spawn_with(options: Options) -> TestGateway {
     config.durability = options.durability;
     config.node_id = "test-node".into();
     config.max_body_bytes = 1024 * 1024;
+    config.tls = options.tls.clone();
     if let Some(audit_dir) = options.audit_dir {
         config.audit_dir = audit_dir;
     }
@@ -373,7 +377,17 @@ pub async fn raw(addr: SocketAddr, request: &[u8]) -> Answer {
     parse(&out)
 }
 
-fn parse(raw: &[u8]) -> Answer {
+/// An HTTP/1.1 request head (`Connection: close`) with an optional API key.
+pub fn request(method: &str, path: &str, key: Option<&Key>) -> Vec<u8> {
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: gw.test\r\nConnection: close\r\n");
+    if let Some(k) = key {
+        req.push_str(&format!("Authorization: Bearer {}\r\n", k.plain));
+    }
+    req.push_str("\r\n");
+    req.into_bytes()
+}
+
+pub fn parse(raw: &[u8]) -> Answer {
     let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(raw.len());
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut lines = head.lines();

@@ -7,3 +7,4 @@ mod access;
 mod evidence;
 mod forwarding;
 mod helpers;
+mod tls;

@@ -10,6 +10,7 @@ mod access_rights;
 mod agencies;
 mod applications;
 mod auth;
+mod certificates;
 mod changes;
 mod credentials;
 mod directory_and_catalog;
