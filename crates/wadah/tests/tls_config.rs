@@ -52,14 +52,23 @@ fn config_check_reads_the_tls_files_and_names_a_bad_one() {
 
     let out = check(&config("gw.key"));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(
-        stdout.contains("gateway TLS:      on, 1 certificate(s) in the chain, client certificates optional (1 CA(s))"),
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(
+            "gateway TLS:      on, 1 certificate(s) in the chain, client certificates optional (1 CA(s))"
+        ),
         "{stdout}"
     );
 
     for (key_file, needles) in [
-        ("missing.key", &["gateway.tls_key_file", "missing.key", "readable PEM"][..]),
+        (
+            "missing.key",
+            &["gateway.tls_key_file", "missing.key", "readable PEM"][..],
+        ),
         ("other.key", &["gateway.tls_key_file does not fit"][..]),
         ("ca.crt", &["gateway.tls_key_file", "no usable private key"][..]),
     ] {

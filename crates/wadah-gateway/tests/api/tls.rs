@@ -176,7 +176,14 @@ impl TlsGateway {
         }))
         .unwrap();
         let cert = ClientCertificate::from_pem(&pem, change().at).unwrap();
-        self.register_as(agency, app, &spec, &cert).await
+        let credential = self.register_as(agency, app, &spec, &cert).await;
+        // Live with the next snapshot refresh (200 ms): wait for it, bounded.
+        let started = Instant::now();
+        while self.ok("/_wadah/services", Some(id), None).await.status != 200 {
+            assert!(started.elapsed() < Duration::from_secs(2), "not live in time");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        credential
     }
 
     async fn register_as(
@@ -310,7 +317,11 @@ async fn untrusted_and_expired_certificates_fail_the_handshake() {
     let other_ca = Ca::new("Someone Else's CA");
     let untrusted = other_ca.client("dashboard");
     // Even registered, a certificate the gateway's CAs did not issue never gets in.
-    tls.register("diskominfo", "dashboard", &untrusted).await;
+    let spec: CredentialSpec =
+        serde_json::from_value(serde_json::json!({"name": "asing", "kind": "certificate"})).unwrap();
+    let cert = ClientCertificate::from_pem(&untrusted.pem, change().at).unwrap();
+    tls.register_as("diskominfo", "dashboard", &spec, &cert).await;
+    tokio::time::sleep(Duration::from_millis(400)).await; // past one refresh: registered for sure
     let refused = tls.call(PEGAWAI, Some(&untrusted), None).await;
     assert!(refused.is_err(), "{refused:?}");
 
