@@ -167,12 +167,13 @@ async fn bad_certificates_are_refused_and_nothing_is_stored(app: TestApp) {
 
 api_test!(only_the_owning_agency_and_application_register_certificates);
 async fn only_the_owning_agency_and_application_register_certificates(app: TestApp) {
+    // Another agency's admin does not even learn that the application exists.
     app.post(BASE)
         .by(Who::DinsosAdmin)
         .json(body(&leaf("intruder")))
         .send()
         .await
-        .problem(403, "forbidden");
+        .problem(404, "not_found");
     app.post("/api/v1/agencies/bpsdm/applications/presensi/credentials")
         .by(Who::Developer)
         .json(body(&leaf("presensi")))
