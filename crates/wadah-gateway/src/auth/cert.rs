@@ -119,13 +119,13 @@ mod tests {
                 credential(
                     "e-bansos",
                     CredentialKind::ApiKey,
-                    &SecretDigest::of("wdh_bansos").as_str().to_owned(),
+                    SecretDigest::of("wdh_bansos").as_str(),
                     None,
                 ),
                 credential(
                     "e-pkh",
                     CredentialKind::ApiKey,
-                    &SecretDigest::of("wdh_pkh").as_str().to_owned(),
+                    SecretDigest::of("wdh_pkh").as_str(),
                     None,
                 ),
             ],
