@@ -1,10 +1,12 @@
 //! Credentials (Kredensial): how a consuming application proves itself to the gateway. An API
-//! key or an OAuth2 client; the secret is shown once at creation or rotation and only its
-//! digest is stored.
+//! key or an OAuth2 client, whose secret is shown once at creation or rotation and only its
+//! digest is stored; or a client certificate (mTLS), registered by its PEM, of which the
+//! SHA-256 fingerprint is stored in the same place (see [`crate::certificate`]).
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::certificate::ClientCertificate;
 use crate::text::Name;
 use crate::{Code, Meta, Timestamp, ValidationError};
 
@@ -15,6 +17,9 @@ pub enum CredentialKind {
     ApiKey,
     /// OAuth2 client-credentials at `POST /oauth2/token` (client id + secret).
     OauthClient,
+    /// A TLS client certificate presented to the gateway listener (mTLS). Registered with
+    /// its PEM in `certificate`; there is no secret to show or rotate.
+    Certificate,
 }
 
 impl CredentialKind {
@@ -22,6 +27,7 @@ impl CredentialKind {
         match self {
             Self::ApiKey => "api_key",
             Self::OauthClient => "oauth_client",
+            Self::Certificate => "certificate",
         }
     }
 }
@@ -34,6 +40,10 @@ pub struct CredentialSpec {
     pub kind: CredentialKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The application's client certificate, PEM (`kind: certificate` only; at most 16 KiB,
+    /// the leaf alone, not a CA, not expired).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<String>,
 }
 
 impl CredentialSpec {
@@ -43,6 +53,32 @@ impl CredentialSpec {
             _ => Ok(()),
         }
     }
+
+    /// The checked certificate of a `certificate` credential (`None` for other kinds); a
+    /// certificate on another kind, or a `certificate` credential without one, is refused.
+    pub fn client_certificate(&self, now: Timestamp) -> Result<Option<ClientCertificate>, ValidationError> {
+        match (self.kind, &self.certificate) {
+            (CredentialKind::Certificate, Some(pem)) => ClientCertificate::from_pem(pem, now).map(Some),
+            (CredentialKind::Certificate, None) => Err(ValidationError::new(
+                "certificate",
+                "a certificate credential needs the application's certificate (PEM)",
+            )),
+            (_, Some(_)) => Err(ValidationError::new(
+                "certificate",
+                "only a credential of kind \"certificate\" takes a certificate",
+            )),
+            (_, None) => Ok(None),
+        }
+    }
+}
+
+/// What a certificate credential shows of its certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CertificateInfo {
+    /// The subject distinguished name.
+    pub subject: String,
+    /// When the certificate itself expires.
+    pub not_after: chrono::DateTime<chrono::Utc>,
 }
 
 /// A credential as listed: never with its secret.
@@ -64,6 +100,9 @@ pub struct Credential {
     pub rotated_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The certificate (certificate credentials only; the hint holds its fingerprint's start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<CertificateInfo>,
     pub meta: Meta,
 }
 
@@ -78,6 +117,8 @@ impl Credential {
 pub struct IssuedCredential {
     #[serde(flatten)]
     pub credential: Credential,
-    /// The API key or client secret. Store it now: Wadah keeps only a digest.
-    pub secret: String,
+    /// The API key or client secret. Store it now: Wadah keeps only a digest. Absent for a
+    /// certificate, which has no secret on Wadah's side.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
 }

@@ -10,6 +10,7 @@ pub mod access;
 pub mod agency;
 pub mod application;
 pub mod audit;
+pub mod certificate;
 pub mod change;
 pub mod code;
 pub mod credential;

@@ -17,6 +17,10 @@
 //!
 //! [`parse_presented_credential`] is the pure, panic-free first step (header → which kind of
 //! credential, token split and decoded but unverified), public for the fuzz targets.
+//!
+//! Client certificates (mTLS) are `cert`'s, which calls in here for header credentials.
+
+pub mod cert;
 
 use std::sync::Arc;
 

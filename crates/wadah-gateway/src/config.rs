@@ -1,5 +1,5 @@
-//! What the gateway is told at start: where to listen, where its evidence log lives and how
-//! durable it is, and the size limits every request meets. The binary builds it from the
+//! What the gateway is told at start: where to listen (and whether with TLS), where its
+//! evidence log lives and how durable it is, and the size limits every request meets. The binary builds it from the
 //! validated configuration file; tests build it with [`GatewayConfig::new`].
 
 use std::net::SocketAddr;
@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use crate::breaker::BreakerConfig;
+use crate::tls::TlsConfig;
 
 /// When an admission record counts as written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -75,6 +76,8 @@ pub struct GatewayConfig {
     pub body_idle_timeout: Duration,
     /// When an upstream's circuit opens and how it recovers (`breaker`).
     pub breaker: BreakerConfig,
+    /// TLS on the listener, with optional client certificates; `None`: plain HTTP (default).
+    pub tls: Option<TlsConfig>,
 }
 
 impl GatewayConfig {
@@ -101,7 +104,13 @@ impl GatewayConfig {
             oauth: crate::OauthConfig::default(),
             body_idle_timeout: Duration::from_secs(30),
             breaker: BreakerConfig::default(),
+            tls: None,
         }
+    }
+
+    /// The listener's scheme, as upstreams learn it from `X-Forwarded-Proto`.
+    pub fn scheme(&self) -> &'static str {
+        if self.tls.is_some() { "https" } else { "http" }
     }
 }
 

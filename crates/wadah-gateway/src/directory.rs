@@ -22,12 +22,15 @@ use wadah_domain::service::Visibility;
 use crate::pipeline::{new_ctx, refuse};
 use crate::problem::{Code, GatewayError};
 use crate::snapshot::{Consumer, Route};
+use crate::tls::PeerCertificate;
 use crate::{Shared, auth};
 
 pub async fn services(State(gw): State<Arc<Shared>>, req: Request) -> Response {
     let mut ctx = new_ctx(&gw, &req);
     let snapshot = gw.snapshot.load_full();
-    let consumer = match auth::authenticate(&snapshot, &gw.signing.load(), req.headers(), ctx.now) {
+    let peer = req.extensions().get::<PeerCertificate>();
+    let consumer = match auth::cert::authenticate(&snapshot, &gw.signing.load(), req.headers(), peer, ctx.now)
+    {
         Ok(c) => c,
         Err(e) => return refuse(&gw, &ctx, e),
     };
@@ -51,7 +54,9 @@ pub async fn openapi(
 ) -> Response {
     let mut ctx = new_ctx(&gw, &req);
     let snapshot = gw.snapshot.load_full();
-    let consumer = match auth::authenticate(&snapshot, &gw.signing.load(), req.headers(), ctx.now) {
+    let peer = req.extensions().get::<PeerCertificate>();
+    let consumer = match auth::cert::authenticate(&snapshot, &gw.signing.load(), req.headers(), peer, ctx.now)
+    {
         Ok(c) => c,
         Err(e) => return refuse(&gw, &ctx, e),
     };

@@ -100,6 +100,7 @@ async fn exchange(
         request_id: &ctx.id,
         client_ip,
         consumer: &consumer,
+        proto: gw.config.scheme(),
     };
     let mut headers = headers::upstream_request(&parts.headers, &fwd);
     if let Some(auth) = &route.auth

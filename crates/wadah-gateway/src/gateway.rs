@@ -1,6 +1,8 @@
 //! [`Gateway`]: builds everything the listener needs (first snapshot, refresher, evidence log,
-//! upstream clients), binds, and serves until told to stop, then drains in-flight requests and
-//! flushes the evidence log. `router()` is the same service without a socket, for tests.
+//! upstream clients, TLS acceptor if configured), binds, and serves until told to stop, then
+//! drains in-flight requests and flushes the evidence log. `router()` is the same service
+//! without a socket, for tests. With TLS, each connection's handshake runs in its own task
+//! (see `tls`), never in the accept loop.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -14,7 +16,9 @@ use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
-use tokio::net::TcpListener;
+use hyper_util::server::graceful::Watcher;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::{TcpListener, TcpStream};
 use tower::Service as _;
 use wadah_domain::Clock;
 use wadah_domain::secret::Random;
@@ -27,9 +31,10 @@ use crate::circuit::CircuitView;
 use crate::config::GatewayConfig;
 use crate::pipeline::ClientAddr;
 use crate::problem::{Code, GatewayError};
+use crate::tls::{PeerCertificate, Tls, TlsError};
 use crate::upstream::Upstreams;
 use crate::upstream::client::Clients;
-use crate::{Shared, directory, health, keys, pipeline, refresh, request_id, token};
+use crate::{Shared, directory, health, keys, pipeline, refresh, request_id, tls, token};
 
 /// How long shutdown waits for requests in flight.
 const DRAIN: Duration = Duration::from_secs(30);
@@ -48,11 +53,14 @@ pub enum StartError {
     Audit(std::io::Error),
     #[error("cannot load or create the token signing keys: {0}")]
     Keys(#[from] keys::KeyError),
+    #[error("cannot set up TLS on the gateway listener: {0}")]
+    Tls(#[from] TlsError),
 }
 
 /// The bound gateway listener, ready to serve.
 pub struct Gateway {
     listener: TcpListener,
+    tls: Option<Tls>,
     shared: Arc<Shared>,
     /// The active health checks; dropped (stopped) with the gateway.
     _health: health::Supervisor,
@@ -78,6 +86,7 @@ impl Gateway {
         random: Arc<dyn Random>,
         keys: Arc<KeyRing>,
     ) -> Result<Self, StartError> {
+        let tls = config.tls.as_ref().map(tls::acceptor).transpose()?;
         let upstreams = Arc::new(Upstreams {
             keys: keys.clone(),
             clients: Clients::load(),
@@ -127,6 +136,7 @@ impl Gateway {
         let health = health::spawn(Arc::downgrade(&shared));
         Ok(Self {
             listener,
+            tls,
             shared,
             _health: health,
         })
@@ -158,7 +168,7 @@ impl Gateway {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let router = self.router();
-        let builder = connection_builder(&self.shared.config);
+        let builder = Arc::new(connection_builder(&self.shared.config));
         let graceful = GracefulShutdown::new();
         tokio::pin!(shutdown);
         loop {
@@ -173,18 +183,13 @@ impl Gateway {
                             continue;
                         }
                     };
-                    let router = router.clone();
-                    let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
-                        req.extensions_mut().insert(ClientAddr(addr));
-                        router.clone().call(req)
-                    });
-                    let conn = builder.serve_connection(TokioIo::new(stream), service).into_owned();
-                    let conn = graceful.watch(conn);
-                    tokio::spawn(async move {
-                        if let Err(e) = conn.await {
-                            tracing::debug!(error = %e, "gateway connection ended with an error");
-                        }
-                    });
+                    let connection = Connection {
+                        router: router.clone(),
+                        builder: builder.clone(),
+                        watcher: graceful.watcher(),
+                        addr,
+                    };
+                    tokio::spawn(connection.serve(stream, self.tls.clone()));
                 }
                 () = &mut shutdown => break,
             }
@@ -201,6 +206,50 @@ impl Gateway {
             tracing::error!(error = %e, "the evidence log could not be flushed at shutdown");
         }
         Ok(())
+    }
+}
+
+/// One accepted connection: its TLS handshake (if any), then HTTP until it ends.
+struct Connection {
+    router: Router,
+    builder: Arc<auto::Builder<TokioExecutor>>,
+    watcher: Watcher,
+    addr: SocketAddr,
+}
+
+impl Connection {
+    async fn serve(self, stream: TcpStream, tls: Option<Tls>) {
+        match tls {
+            None => self.http(stream, None).await,
+            Some(tls) => {
+                if let Some((stream, peer)) = tls.handshake(stream).await {
+                    self.http(stream, peer).await;
+                }
+            }
+        }
+    }
+
+    async fn http<S>(self, io: S, peer: Option<PeerCertificate>)
+    where
+        S: AsyncRead + AsyncWrite + Send + Unpin + 'static,
+    {
+        let Self {
+            router,
+            builder,
+            watcher,
+            addr,
+        } = self;
+        let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+            req.extensions_mut().insert(ClientAddr(addr));
+            if let Some(peer) = &peer {
+                req.extensions_mut().insert(peer.clone());
+            }
+            router.clone().call(req)
+        });
+        let conn = builder.serve_connection(TokioIo::new(io), service).into_owned();
+        if let Err(e) = watcher.watch(conn).await {
+            tracing::debug!(error = %e, "gateway connection ended with an error");
+        }
     }
 }
 

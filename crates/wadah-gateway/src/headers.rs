@@ -45,6 +45,8 @@ pub struct Forwarding<'a> {
     pub consumer: &'a str,
     /// The host the consumer addressed (`Host`, or the HTTP/2 `:authority`).
     pub host: Option<&'a str>,
+    /// The gateway listener's scheme (`https` when it is TLS).
+    pub proto: &'static str,
 }
 
 /// The headers an upstream receives.
@@ -70,7 +72,7 @@ pub fn upstream_request(inbound: &HeaderMap, fwd: &Forwarding<'_>) -> HeaderMap 
         _ => fwd.client_ip.clone(),
     };
     set(&mut out, "x-forwarded-for", &forwarded_for);
-    set(&mut out, "x-forwarded-proto", "http");
+    set(&mut out, "x-forwarded-proto", fwd.proto);
     if let Some(host) = fwd.host {
         set(&mut out, "x-forwarded-host", host);
     }
@@ -138,6 +140,7 @@ mod tests {
             client_ip: "127.0.0.1".into(),
             consumer: "dinsos/e-bansos",
             host: Some("gw.bontang"),
+            proto: "https",
         };
         let out = upstream_request(&h, &fwd);
         for gone in [
@@ -156,6 +159,7 @@ mod tests {
         assert_eq!(out["x-wadah-user"], "199001012020011001");
         assert_eq!(out["x-forwarded-for"], "10.0.0.9, 127.0.0.1");
         assert_eq!(out["x-forwarded-host"], "gw.bontang");
+        assert_eq!(out["x-forwarded-proto"], "https");
         assert_eq!(out["x-request-id"], "r-1");
         assert_eq!(out["accept"], "application/json");
     }

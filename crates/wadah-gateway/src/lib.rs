@@ -7,9 +7,10 @@
 //! ```text
 //!             ┌───────────── Snapshot (ArcSwap; rebuilt by `refresh` when the registry version moves)
 //!             │   routes (+ upstream client, opened upstream credential) · API-key digests ·
-//!             │   OAuth2 clients · rights per service · rate-limit cells · circuits
+//!             │   OAuth2 clients · certificate fingerprints · rights · rate-limit cells · circuits
 //!             │           ┌── KeySet (ArcSwap; `keys` reloads it): signs tokens and assertions
 //!             ▼           ▼
+//! [tls: handshake in the connection's task; verified client certificate → request extension]
 //! request ─▶ request_id ─▶ auth ─▶ route ─▶ authorize ─▶ limit ─▶ audit: admission ─▶ forward ─▶ upstream
 //!              (every       401     400/404    403         429     (strict: durable     │  circuit open: 503
 //!               response                                           before forwarding;   │  502/504/413/408
@@ -45,6 +46,8 @@
 //! - `directory`: `/_wadah/services`; `metrics`; `request_id`;
 //! - `token` (`POST /oauth2/token`), [`jwt`] (ES256 compact JWS), [`keys`] (signing keys in
 //!   the store, rotation, `/.well-known/jwks.json`), `assertion` (`X-Wadah-Assertion`).
+//! - [`tls`]: the optional TLS listener and client certificates (`auth::cert` maps them to
+//!   consumers).
 
 mod assertion;
 pub mod audit;
@@ -70,6 +73,7 @@ pub mod problem;
 mod refresh;
 mod request_id;
 mod snapshot;
+pub mod tls;
 mod token;
 mod upstream;
 
@@ -85,6 +89,7 @@ pub use config::{AuditDurability, BreakerConfig, GatewayConfig, default_node_id}
 pub use gateway::{Gateway, StartError};
 pub use keys::OauthConfig;
 pub use request_id::RequestId;
+pub use tls::{ClientAuth, PeerCertificate, TlsConfig};
 
 /// What every phase shares: read-mostly, cheap to clone behind an `Arc`.
 pub(crate) struct Shared {

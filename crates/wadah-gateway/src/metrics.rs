@@ -20,6 +20,7 @@ pub const UPSTREAM_UP: &str = "wadah_gateway_upstream_up";
 pub const CIRCUIT_STATE: &str = "wadah_gateway_upstream_circuit_state";
 pub const CIRCUIT_TRANSITIONS: &str = "wadah_gateway_upstream_circuit_transitions_total";
 pub const INCOMPLETE: &str = "wadah_gateway_incomplete_exchanges_total";
+pub const TLS_HANDSHAKE_FAILURES: &str = "wadah_gateway_tls_handshake_failures_total";
 pub const AUDIT_INDEX_LAG: &str = "wadah_gateway_audit_index_lag_records";
 
 /// Who called which service: the labels of an exchange.
@@ -114,4 +115,9 @@ pub fn incomplete(error: &'static str) {
 /// Durable records the store's evidence index has not caught up with yet.
 pub fn audit_index_lag(records: u64) {
     gauge!(AUDIT_INDEX_LAG).set(records as f64);
+}
+
+/// A TLS handshake on the gateway listener that did not finish (`refused` or `timeout`).
+pub fn tls_handshake_failed(reason: &'static str) {
+    counter!(TLS_HANDSHAKE_FAILURES, "reason" => reason).increment(1);
 }

@@ -24,6 +24,7 @@ use crate::limit::ceil_secs;
 use crate::path::{self, PathError};
 use crate::problem::{Code, GatewayError};
 use crate::snapshot::{Consumer, Route, Snapshot};
+use crate::tls::PeerCertificate;
 use crate::{RequestId, Shared, auth, authorize, metrics};
 
 /// First path segments the gateway keeps for itself (DESIGN.md §3).
@@ -69,7 +70,8 @@ type Admitted = (Parts, Prepared, Arc<UploadStats>);
 async fn admit(gw: &Shared, ctx: &mut RequestCtx, req: Request) -> Result<Admitted, GatewayError> {
     let snapshot = gw.snapshot.load_full();
     check_header_limits(req.headers(), gw)?;
-    let consumer = auth::authenticate(&snapshot, &gw.signing.load(), req.headers(), ctx.now)?;
+    let peer = req.extensions().get::<PeerCertificate>();
+    let consumer = auth::cert::authenticate(&snapshot, &gw.signing.load(), req.headers(), peer, ctx.now)?;
     ctx.consumer = Some(consumer.clone());
     let route = resolve(&snapshot, ctx, req.uri().path())?;
     let method = authorize::method(req.method()).ok_or_else(|| {

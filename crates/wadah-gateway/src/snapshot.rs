@@ -1,6 +1,7 @@
 //! The immutable picture the hot path reads: routes by `agency/application/service` (each with
 //! its upstream client and opened upstream credential), API-key digests → consumer, OAuth2
-//! clients by `client_id`, rights per service, and the rate-limit cells. Built from the store's
+//! clients by `client_id`, client-certificate fingerprints → consumer, rights per service, and
+//! the rate-limit cells. Built from the store's
 //! [`GatewayView`] off the hot path and swapped in whole (see `refresh`), so a request sees one
 //! consistent registry version and never waits for the store.
 
@@ -23,7 +24,7 @@ use crate::upstream::Upstreams;
 use crate::upstream::client::{CaDigest, HttpsClient, ca_digest};
 use crate::upstream::credentials::UpstreamAuth;
 
-/// A consuming application, as an API key identifies it.
+/// A consuming application, as one of its credentials (API key, certificate) identifies it.
 #[derive(Debug)]
 pub struct Consumer {
     pub credential: String,
@@ -91,6 +92,8 @@ pub struct Snapshot {
     routes: HashMap<String, Arc<Route>>,
     keys: KeyIndex,
     oauth_clients: HashMap<String, OauthClient>,
+    /// Client certificates by the SHA-256 of their DER (public values: no constant-time need).
+    certificates: HashMap<[u8; 32], Arc<Consumer>>,
     /// Rate-limit cells by `consumer label` + ` ` + `route key`.
     limits: HashMap<String, Arc<Gcra>>,
     /// Clients of services with their own CA bundle, by the bundle's digest (carried over).
@@ -141,6 +144,7 @@ impl Snapshot {
             .collect();
         let mut keys = KeyIndex::new();
         let mut oauth_clients = HashMap::new();
+        let mut certificates = HashMap::new();
         let mut consumers = Vec::new();
         for c in view.credentials {
             let cred = c.credential;
@@ -150,6 +154,7 @@ impl Snapshot {
             if cred.revoked_at.is_some() {
                 continue;
             }
+            let kind = cred.kind;
             let consumer = Arc::new(Consumer {
                 label: format!("{}/{}", cred.agency, cred.application),
                 credential: cred.id,
@@ -158,7 +163,7 @@ impl Snapshot {
                 expires_at: cred.expires_at,
             });
             consumers.push(consumer.clone());
-            if cred.kind == CredentialKind::OauthClient {
+            if kind == CredentialKind::OauthClient {
                 if let Some(id) = cred.client_id {
                     let version = cred.meta.version;
                     oauth_clients.insert(
@@ -172,6 +177,10 @@ impl Snapshot {
                 }
                 continue;
             }
+            if kind == CredentialKind::Certificate {
+                certificates.insert(digest, consumer);
+                continue;
+            }
             let mut prefix = [0u8; 8];
             prefix.copy_from_slice(&digest[..8]);
             keys.entry(prefix).or_default().push((digest, consumer));
@@ -182,6 +191,7 @@ impl Snapshot {
             routes,
             keys,
             oauth_clients,
+            certificates,
             limits,
             clients,
             circuits,
@@ -214,6 +224,11 @@ impl Snapshot {
     /// The usable (unrevoked) OAuth2 client with this `client_id`; expiry is the caller's check.
     pub fn client(&self, client_id: &str) -> Option<&OauthClient> {
         self.oauth_clients.get(client_id)
+    }
+
+    /// The consumer whose client certificate has this fingerprint (SHA-256 of its DER).
+    pub fn certificate_consumer(&self, fingerprint: &[u8; 32]) -> Option<&Arc<Consumer>> {
+        self.certificates.get(fingerprint)
     }
 
     pub fn limit_cell(&self, consumer: &Consumer, route: &Route) -> Option<&Arc<Gcra>> {
@@ -288,7 +303,7 @@ fn limit_key(consumer: &str, route: &str) -> String {
     format!("{consumer} {route}")
 }
 
-/// One cell per (consumer application with an API key, service it holds a right on).
+/// One cell per (consumer application with a credential, service it holds a right on).
 fn limit_cells(
     routes: &HashMap<String, Arc<Route>>,
     consumers: &[Arc<Consumer>],

@@ -31,7 +31,7 @@ const SERVICES: &str = "SELECT s.doc, s.version, s.created_at, s.created_by, s.u
      ORDER BY a.code, p.code, s.code";
 
 const CREDENTIALS: &str = "SELECT c.id, c.kind, c.name, c.hint, c.client_id, c.secret_digest, c.expires_at, \
-     c.rotated_at, c.revoked_at, c.version, c.created_at, c.created_by, c.updated_at, c.updated_by, \
+     c.rotated_at, c.revoked_at, c.certificate_subject, c.certificate_not_after, c.version, c.created_at, c.created_by, c.updated_at, c.updated_by, \
      a.code AS agency_code, p.code AS application_code FROM credentials c \
      JOIN applications p ON p.id = c.application_id JOIN agencies a ON a.id = p.agency_id ORDER BY c.id";
 
@@ -112,6 +112,7 @@ fn credential(row: &AnyRow) -> StoreResult<GatewayCredential> {
         expires_at: row.opt_time("expires_at")?,
         rotated_at: row.opt_time("rotated_at")?,
         revoked_at: row.opt_time("revoked_at")?,
+        certificate: crate::access::credentials::certificate_info(row)?,
         meta: row.meta()?,
     };
     let digest = SecretDigest::from_stored(row.text("secret_digest")?);

@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use wadah_domain::access::{AccessRequest, AccessRequestSpec, AccessRight, AccessRightSpec, Decision};
 use wadah_domain::agency::{Agency, AgencySpec, Government, GovernmentSpec};
 use wadah_domain::application::{Application, ApplicationSpec};
+use wadah_domain::certificate::ClientCertificate;
 use wadah_domain::change::ChangeEntry;
 use wadah_domain::credential::{Credential, CredentialSpec};
 use wadah_domain::public_service::{PublicService, PublicServiceSpec};
@@ -212,6 +213,16 @@ impl AccessStore for SqlStore {
         change: &Change,
     ) -> StoreResult<Credential> {
         credentials::create(self, agency, application, spec, secret, client_id, change).await
+    }
+    async fn create_certificate_credential(
+        &self,
+        agency: &Code,
+        application: &Code,
+        spec: &CredentialSpec,
+        certificate: &ClientCertificate,
+        change: &Change,
+    ) -> StoreResult<Credential> {
+        credentials::create_certificate(self, agency, application, spec, certificate, change).await
     }
     async fn rotate_credential(
         &self,

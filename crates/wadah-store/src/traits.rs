@@ -12,6 +12,7 @@ use async_trait::async_trait;
 use wadah_domain::access::{AccessRequest, AccessRequestSpec, AccessRight, AccessRightSpec, Decision};
 use wadah_domain::agency::{Agency, AgencySpec, Government, GovernmentSpec};
 use wadah_domain::application::{Application, ApplicationSpec};
+use wadah_domain::certificate::ClientCertificate;
 use wadah_domain::change::ChangeEntry;
 use wadah_domain::credential::{Credential, CredentialSpec};
 use wadah_domain::public_service::{PublicService, PublicServiceSpec};
@@ -183,7 +184,18 @@ pub trait AccessStore: Send + Sync {
         client_id: Option<&str>,
         change: &Change,
     ) -> StoreResult<Credential>;
-    /// Replaces the secret; the old one stops working at once.
+    /// Registers a client certificate as a credential of kind `certificate`: its fingerprint
+    /// is stored as the digest (a certificate already registered anywhere is a duplicate), its
+    /// subject and end are kept, and `expires_at` is at most the certificate's end.
+    async fn create_certificate_credential(
+        &self,
+        agency: &Code,
+        application: &Code,
+        spec: &CredentialSpec,
+        certificate: &ClientCertificate,
+        change: &Change,
+    ) -> StoreResult<Credential>;
+    /// Replaces the secret; the old one stops working at once (certificates: `InvalidState`).
     async fn rotate_credential(
         &self,
         id: &str,

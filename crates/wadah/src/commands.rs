@@ -68,11 +68,16 @@ async fn migrate_cmd(args: &StoreArgs) -> anyhow::Result<()> {
 
 async fn config_check(args: &StoreArgs) -> anyhow::Result<()> {
     let config = load(args)?;
+    let tls = match &config.gateway.tls {
+        None => "off (plain HTTP)".to_owned(),
+        Some(tls) => describe_tls(tls)?,
+    };
     let store = store::open(&config, Migrations::Leave).await?;
     let ready = store.ready().await;
     println!("configuration OK");
     println!("  web listener:     {}", config.web_listen);
     println!("  gateway listener: {}", config.gateway_listen);
+    println!("  gateway TLS:      {tls}");
     println!("  data directory:   {}", config.data_dir.display());
     println!(
         "  evidence log:     {} ({:?} durability, node {})",
@@ -110,6 +115,20 @@ async fn keys_rotate(args: &StoreArgs) -> anyhow::Result<()> {
         from.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
     );
     Ok(())
+}
+
+/// Reads the gateway's TLS files as `serve` would, and says what they amount to.
+fn describe_tls(tls: &wadah_gateway::TlsConfig) -> anyhow::Result<String> {
+    let summary = wadah_gateway::tls::check(tls)?;
+    let clients = match (summary.client_cas, summary.client_auth) {
+        (0, _) => "no client certificates".to_owned(),
+        (n, wadah_gateway::ClientAuth::Optional) => format!("client certificates optional ({n} CA(s))"),
+        (n, wadah_gateway::ClientAuth::Required) => format!("client certificates required ({n} CA(s))"),
+    };
+    Ok(format!(
+        "on, {} certificate(s) in the chain, {clients}",
+        summary.chain
+    ))
 }
 
 /// The evidence log of the configured data dir; an error if there is none.

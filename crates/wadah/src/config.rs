@@ -1,6 +1,7 @@
 //! Configuration: typed, layered and strict (CONVENTIONS 10). Defaults, then the TOML file,
 //! then `WADAH_*` environment variables (`WADAH_SECTION__KEY`, e.g. `WADAH_DATABASE__URL`;
-//! `…_FILE` reads a secret from a file). Unknown keys, in the file or the environment, are
+//! `…_FILE` reads a secret from a file, except for keys that are paths themselves, such as
+//! `gateway.tls_cert_file`). Unknown keys, in the file or the environment, are
 //! refused, so a typo never silently falls back to a default. One conversion turns the raw
 //! layers into the [`Config`] the rest of the binary uses.
 
@@ -10,11 +11,19 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use serde::Deserialize;
-use wadah_gateway::{AuditDurability, GatewayConfig, OauthConfig, default_node_id};
+use wadah_gateway::{AuditDurability, ClientAuth, GatewayConfig, OauthConfig, TlsConfig, default_node_id};
 
 /// Environment variables that are not configuration keys: the log filter and test settings.
 const NOT_CONFIG: &[&str] = &["WADAH_LOG"];
 const NOT_CONFIG_PREFIXES: &[&str] = &["WADAH_TEST_"];
+/// Keys whose own names end in `_file` (paths): their variables set the path itself rather
+/// than reading the value from a file, e.g. `WADAH_GATEWAY__TLS_CERT_FILE=/etc/wadah/gw.pem`.
+const PATH_VARS: &[&str] = &[
+    "WADAH_SECRETS__MASTER_KEY_FILE",
+    "WADAH_GATEWAY__TLS_CERT_FILE",
+    "WADAH_GATEWAY__TLS_KEY_FILE",
+    "WADAH_GATEWAY__TLS_CLIENT_CA_FILE",
+];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -65,6 +74,10 @@ pub struct RawGateway {
     pub audit_retention_days: Option<u32>,
     pub audit_checkpoint_seconds: Option<u64>,
     pub max_body_bytes: Option<u64>,
+    pub tls_cert_file: Option<PathBuf>,
+    pub tls_key_file: Option<PathBuf>,
+    pub tls_client_ca_file: Option<PathBuf>,
+    pub tls_client_auth: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -136,6 +149,8 @@ pub struct GatewaySettings {
     pub audit_retention_days: u32,
     pub audit_checkpoint_seconds: u64,
     pub max_body_bytes: u64,
+    /// TLS on the gateway listener (`None`: plain HTTP); the files are read when it starts.
+    pub tls: Option<TlsConfig>,
 }
 
 impl Config {
@@ -154,6 +169,7 @@ impl Config {
             checkpoint_interval: std::time::Duration::from_secs(self.gateway.audit_checkpoint_seconds),
             max_body_bytes: self.gateway.max_body_bytes,
             oauth: self.oauth.clone(),
+            tls: self.gateway.tls.clone(),
             ..GatewayConfig::new(self.gateway_listen, &self.data_dir)
         }
     }
@@ -251,7 +267,49 @@ impl Config {
     }
 }
 
-fn gateway_settings(raw: RawGateway) -> anyhow::Result<GatewaySettings> {
+/// `gateway.tls_*`: certificate and key together or not at all; client certificates on top.
+fn gateway_tls(raw: &mut RawGateway) -> anyhow::Result<Option<TlsConfig>> {
+    let (cert, key) = (raw.tls_cert_file.take(), raw.tls_key_file.take());
+    let (client_ca, client_auth) = (raw.tls_client_ca_file.take(), raw.tls_client_auth.take());
+    let (cert_file, key_file) = match (cert, key) {
+        (Some(cert), Some(key)) => (cert, key),
+        (None, None) => {
+            if client_ca.is_some() || client_auth.is_some() {
+                bail!(
+                    "gateway.tls_client_ca_file and gateway.tls_client_auth need TLS: set \
+                     gateway.tls_cert_file and gateway.tls_key_file too"
+                );
+            }
+            return Ok(None);
+        }
+        (Some(_), None) => bail!(
+            "gateway.tls_cert_file is set but gateway.tls_key_file is not: set both, or neither for plain HTTP"
+        ),
+        (None, Some(_)) => bail!(
+            "gateway.tls_key_file is set but gateway.tls_cert_file is not: set both, or neither for plain HTTP"
+        ),
+    };
+    let client_auth = match client_auth.as_deref() {
+        None => ClientAuth::Optional,
+        Some(raw) => ClientAuth::parse(raw).with_context(|| {
+            format!("gateway.tls_client_auth must be \"optional\" or \"required\" (got {raw:?})")
+        })?,
+    };
+    if client_auth == ClientAuth::Required && client_ca.is_none() {
+        bail!(
+            "gateway.tls_client_auth = \"required\" needs gateway.tls_client_ca_file (the CAs that \
+             issue client certificates)"
+        );
+    }
+    Ok(Some(TlsConfig {
+        client_ca_file: client_ca,
+        client_auth,
+        ..TlsConfig::new(cert_file, key_file)
+    }))
+}
+
+fn gateway_settings(mut raw: RawGateway) -> anyhow::Result<GatewaySettings> {
+    let tls = gateway_tls(&mut raw)?;
     let node_id = raw.node_id.unwrap_or_else(default_node_id);
     if node_id.is_empty() || node_id.len() > 64 || !node_id.bytes().all(|b| b.is_ascii_graphic()) {
         bail!("gateway.node_id must be 1 to 64 visible characters (got {node_id:?})");
@@ -286,6 +344,7 @@ fn gateway_settings(raw: RawGateway) -> anyhow::Result<GatewaySettings> {
         audit_retention_days,
         audit_checkpoint_seconds,
         max_body_bytes,
+        tls,
     })
 }
 
@@ -328,7 +387,10 @@ fn overlay_env(table: &mut toml::Table, env: impl Iterator<Item = (String, Strin
         .collect();
     vars.sort();
     for (name, value) in vars {
-        let (key, value) = match name.strip_suffix("_FILE") {
+        let indirect = name
+            .strip_suffix("_FILE")
+            .filter(|_| !PATH_VARS.contains(&name.as_str()));
+        let (key, value) = match indirect {
             Some(key) => {
                 let text = std::fs::read_to_string(&value)
                     .with_context(|| format!("{name}: cannot read {value}"))?;
@@ -486,5 +548,83 @@ mod tests {
         assert!(raw.oauth.issuer.is_some() && raw.oauth.token_lifetime_secs.is_some());
         assert!(raw.oauth.key_rotation_days.is_some());
         Config::load_from(Some(&path), None, env(&[])).unwrap();
+    }
+
+    /// TLS is optional (plain HTTP by default), so its keys are documented commented out:
+    /// uncommented, they must be exactly the keys the gateway reads, and valid together.
+    #[test]
+    fn the_example_file_documents_the_optional_tls_keys() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../wadah.example.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let uncommented: String = text
+            .lines()
+            .map(|l| {
+                l.strip_prefix("# ")
+                    .filter(|rest| rest.starts_with("tls_"))
+                    .unwrap_or(l)
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let raw: RawConfig = toml::from_str(&uncommented).unwrap();
+        let g = &raw.gateway;
+        assert!(g.tls_cert_file.is_some() && g.tls_key_file.is_some());
+        assert!(g.tls_client_ca_file.is_some() && g.tls_client_auth.is_some());
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("wadah.toml");
+        std::fs::write(&file, &uncommented).unwrap();
+        let c = Config::load_from(Some(&file), None, env(&[])).unwrap();
+        let tls = c.gateway_config().tls.unwrap();
+        assert_eq!(tls.client_auth, ClientAuth::Optional);
+        assert!(tls.client_ca_file.is_some());
+    }
+
+    #[test]
+    fn tls_keys_come_as_a_pair_and_paths_can_come_from_the_environment() {
+        let c = Config::load_from(
+            None,
+            None,
+            env(&[
+                ("WADAH_GATEWAY__TLS_CERT_FILE", "/etc/wadah/gw.crt"),
+                ("WADAH_GATEWAY__TLS_KEY_FILE", "/etc/wadah/gw.key"),
+            ]),
+        )
+        .unwrap();
+        let tls = c.gateway_config().tls.unwrap();
+        assert_eq!(tls.cert_file, Path::new("/etc/wadah/gw.crt"));
+        assert_eq!(tls.key_file, Path::new("/etc/wadah/gw.key"));
+        assert!(tls.client_ca_file.is_none());
+        assert!(
+            Config::load_from(None, None, env(&[]))
+                .unwrap()
+                .gateway_config()
+                .tls
+                .is_none()
+        );
+        for (vars, needle) in [
+            (
+                &[("WADAH_GATEWAY__TLS_CERT_FILE", "/x")][..],
+                "gateway.tls_key_file is not",
+            ),
+            (&[("WADAH_GATEWAY__TLS_CLIENT_CA_FILE", "/x")][..], "need TLS"),
+            (
+                &[
+                    ("WADAH_GATEWAY__TLS_CERT_FILE", "/x"),
+                    ("WADAH_GATEWAY__TLS_KEY_FILE", "/y"),
+                    ("WADAH_GATEWAY__TLS_CLIENT_AUTH", "required"),
+                ][..],
+                "needs gateway.tls_client_ca_file",
+            ),
+            (
+                &[
+                    ("WADAH_GATEWAY__TLS_CERT_FILE", "/x"),
+                    ("WADAH_GATEWAY__TLS_KEY_FILE", "/y"),
+                    ("WADAH_GATEWAY__TLS_CLIENT_AUTH", "sometimes"),
+                ][..],
+                "\"optional\" or \"required\"",
+            ),
+        ] {
+            let err = Config::load_from(None, None, env(vars)).unwrap_err();
+            assert!(format!("{err:#}").contains(needle), "{needle}: {err:#}");
+        }
     }
 }

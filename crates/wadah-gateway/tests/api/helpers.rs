@@ -161,6 +161,8 @@ pub struct Options {
     pub health_check: Option<Value>,
     /// Adjusts the gateway's configuration (timeouts, breaker) before it starts.
     pub tune: fn(&mut GatewayConfig),
+    /// TLS on the gateway listener (see `tls.rs`).
+    pub tls: Option<wadah_gateway::TlsConfig>,
 }
 
 impl Default for Options {
@@ -181,6 +183,7 @@ impl Default for Options {
             clock: None,
             health_check: None,
             tune: |_| {},
+            tls: None,
         }
     }
 }
@@ -216,6 +219,7 @@ pub async fn spawn_with(options: Options) -> TestGateway {
     config.node_id = "test-node".into();
     config.max_body_bytes = 1024 * 1024;
     config.oauth = options.oauth.clone();
+    config.tls = options.tls.clone();
     if let Some(audit_dir) = options.audit_dir {
         config.audit_dir = audit_dir;
     }
@@ -502,7 +506,17 @@ pub fn evidence(dir: &std::path::Path) -> Vec<wadah_domain::audit::AuditRecord> 
     out
 }
 
-fn parse(raw: &[u8]) -> Answer {
+/// An HTTP/1.1 request head (`Connection: close`) with an optional API key.
+pub fn request(method: &str, path: &str, key: Option<&Key>) -> Vec<u8> {
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: gw.test\r\nConnection: close\r\n");
+    if let Some(k) = key {
+        req.push_str(&format!("Authorization: Bearer {}\r\n", k.plain));
+    }
+    req.push_str("\r\n");
+    req.into_bytes()
+}
+
+pub fn parse(raw: &[u8]) -> Answer {
     let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(raw.len());
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut lines = head.lines();

@@ -11,5 +11,6 @@ mod helpers;
 mod https;
 mod oauth;
 mod rogue;
+mod tls;
 mod upstream_credentials;
 mod upstream_tls;

@@ -1,12 +1,14 @@
-//! Credentials: API keys and OAuth2 clients of a consuming application. Only the secret's
-//! digest is stored (unique, so a digest names at most one credential); the change log gets
-//! the `Credential` JSON, which has no secret. A revoked credential stays listed but can no
-//! longer be rotated.
+//! Credentials: API keys, OAuth2 clients and client certificates of a consuming application.
+//! Only the secret's digest is stored (a certificate's is its fingerprint; unique, so a digest
+//! names at most one credential); the change log gets the `Credential` JSON, which has no
+//! secret. A revoked credential stays listed but can no longer be rotated; a certificate can
+//! never be (a new certificate is a new credential).
 
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 use wadah_domain::Code;
-use wadah_domain::credential::{Credential, CredentialSpec};
+use wadah_domain::certificate::ClientCertificate;
+use wadah_domain::credential::{CertificateInfo, Credential, CredentialKind, CredentialSpec};
 use wadah_domain::secret::SecretDigest;
 use wadah_domain::text::Name;
 use wadah_store::{Change, Page, PageRequest, StoreError, StoreResult, StoredSecret};
@@ -21,7 +23,7 @@ use crate::tx::{Subject, Tx, bind_meta, bind_next};
 const KIND: &str = "credential";
 
 const SELECT: &str = "SELECT c.id, c.kind, c.name, c.hint, c.client_id, c.expires_at, c.rotated_at, \
-                      c.revoked_at, c.version, c.created_at, c.created_by, c.updated_at, c.updated_by, \
+                      c.revoked_at, c.certificate_subject, c.certificate_not_after, c.version, c.created_at, c.created_by, c.updated_at, c.updated_by, \
                       a.code AS agency_code, p.code AS application_code FROM credentials c \
                       JOIN applications p ON p.id = c.application_id JOIN agencies a ON a.id = p.agency_id";
 
@@ -37,8 +39,18 @@ fn from_row(row: &AnyRow) -> StoreResult<Credential> {
         expires_at: row.opt_time("expires_at")?,
         rotated_at: row.opt_time("rotated_at")?,
         revoked_at: row.opt_time("revoked_at")?,
+        certificate: certificate_info(row)?,
         meta: row.meta()?,
     })
+}
+
+/// The `certificate_subject` and `certificate_not_after` columns (certificates only).
+pub(crate) fn certificate_info(row: &AnyRow) -> StoreResult<Option<CertificateInfo>> {
+    let subject = row.opt_text("certificate_subject")?;
+    let not_after = row.opt_time("certificate_not_after")?;
+    Ok(subject
+        .zip(not_after)
+        .map(|(subject, not_after)| CertificateInfo { subject, not_after }))
 }
 
 async fn find(
@@ -100,6 +112,57 @@ pub(crate) async fn create(
     client_id: Option<&str>,
     change: &Change,
 ) -> StoreResult<Credential> {
+    insert(store, agency, application, spec, secret, client_id, None, change).await
+}
+
+/// A client certificate as a credential: its fingerprint is the stored digest.
+pub(crate) async fn create_certificate(
+    store: &SqlStore,
+    agency: &Code,
+    application: &Code,
+    spec: &CredentialSpec,
+    certificate: &ClientCertificate,
+    change: &Change,
+) -> StoreResult<Credential> {
+    if spec.kind != CredentialKind::Certificate {
+        return Err(StoreError::InvalidState(format!(
+            "a certificate is registered as a credential of kind certificate, not {}",
+            spec.kind.as_str()
+        )));
+    }
+    let spec = CredentialSpec {
+        expires_at: Some(certificate.credential_expiry(spec.expires_at)),
+        certificate: None,
+        ..spec.clone()
+    };
+    let secret = StoredSecret {
+        digest: SecretDigest::from_stored(certificate.fingerprint.clone()),
+        hint: certificate.hint(),
+    };
+    insert(
+        store,
+        agency,
+        application,
+        &spec,
+        &secret,
+        None,
+        Some(certificate),
+        change,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert(
+    store: &SqlStore,
+    agency: &Code,
+    application: &Code,
+    spec: &CredentialSpec,
+    secret: &StoredSecret,
+    client_id: Option<&str>,
+    certificate: Option<&ClientCertificate>,
+    change: &Change,
+) -> StoreResult<Credential> {
     let mut tx = store.write(change).await?;
     let app = require_application(store, tx.conn(), agency, application).await?;
     let credential = Credential {
@@ -113,13 +176,17 @@ pub(crate) async fn create(
         expires_at: spec.expires_at.map(to_stored),
         rotated_at: None,
         revoked_at: None,
+        certificate: certificate.map(|c| CertificateInfo {
+            subject: c.subject.clone(),
+            not_after: to_stored(c.not_after),
+        }),
         meta: tx.new_meta(),
     };
     let query = sqlx::query(concat!(
         "INSERT INTO credentials (id, application_id, agency_id, kind, name, hint, client_id, \
-         secret_digest, expires_at, ",
+         secret_digest, expires_at, certificate_subject, certificate_not_after, ",
         meta_columns!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
     ))
     .bind(credential.id.clone())
     .bind(app.id)
@@ -129,8 +196,14 @@ pub(crate) async fn create(
     .bind(secret.hint.clone())
     .bind(credential.client_id.clone())
     .bind(secret.digest.as_str().to_owned())
-    .bind(opt_ms(credential.expires_at));
-    let key = client_id.unwrap_or(&credential.id).to_owned();
+    .bind(opt_ms(credential.expires_at))
+    .bind(credential.certificate.as_ref().map(|c| c.subject.clone()))
+    .bind(credential.certificate.as_ref().map(|c| ms(c.not_after)));
+    let key = match (client_id, certificate) {
+        (Some(client_id), _) => client_id.to_owned(),
+        (None, Some(c)) => format!("for certificate {}", c.hint()),
+        (None, None) => credential.id.clone(),
+    };
     tx.exec(bind_meta(query, &credential.meta), KIND, &key).await?;
     tx.created(subject(&credential), &credential).await?;
     tx.commit().await?;
@@ -152,6 +225,12 @@ pub(crate) async fn rotate(
     if before.revoked_at.is_some() {
         return Err(StoreError::InvalidState(format!(
             "credential {id} is revoked and cannot be rotated; create a new one"
+        )));
+    }
+    if before.kind == CredentialKind::Certificate {
+        return Err(StoreError::InvalidState(format!(
+            "credential {id} is a certificate, which has no secret to rotate; register the new \
+             certificate as a new credential, then revoke this one"
         )));
     }
     let after = Credential {

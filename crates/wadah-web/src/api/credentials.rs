@@ -1,11 +1,15 @@
 //! `…/applications/{application}/credentials`: how a consuming application proves itself to
 //! the gateway. The secret is minted here, shown once in the answer to a creation or rotation,
-//! and only its digest is stored; reads never show it. Managed by the agency's admins and by the
-//! application's own developers.
+//! and only its digest is stored; reads never show it. A client certificate (`kind:
+//! certificate`) is posted as PEM instead, checked (`wadah_domain::certificate`) and kept as its
+//! fingerprint; it has no secret and cannot be rotated. Managed by the agency's admins and by
+//! the application's own developers.
 
 use wadah_domain::credential::{Credential, CredentialKind, CredentialSpec, IssuedCredential};
 use wadah_domain::secret::{self, SecretKind};
 use wadah_store::StoredSecret;
+
+use crate::codes::ErrorCode;
 
 use super::prelude::*;
 
@@ -28,10 +32,12 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{base}/{{id}}/revoke"), post(revoke_credential))
 }
 
-fn secret_kind(kind: CredentialKind) -> SecretKind {
+/// The kind of secret a credential is minted with (`None`: a certificate, which has none).
+fn secret_kind(kind: CredentialKind) -> Option<SecretKind> {
     match kind {
-        CredentialKind::ApiKey => SecretKind::ApiKey,
-        CredentialKind::OauthClient => SecretKind::ClientSecret,
+        CredentialKind::ApiKey => Some(SecretKind::ApiKey),
+        CredentialKind::OauthClient => Some(SecretKind::ClientSecret),
+        CredentialKind::Certificate => None,
     }
 }
 
@@ -70,7 +76,9 @@ pub async fn list_credentials(
     Ok(axum::Json(page.into()))
 }
 
-/// Issue a credential; the answer is the only time its secret is shown.
+/// Issue a credential; the answer is the only time its secret is shown. A `certificate`
+/// credential registers the application's client certificate (PEM, the leaf alone) for mTLS
+/// on the gateway listener; its answer has no secret.
 #[utoipa::path(post, path = "/api/v1/agencies/{agency}/applications/{application}/credentials", tag = "credentials",
     params(("agency" = Code, Path, description = "Agency code", example = "bpsdm"),
         ("application" = Code, Path, description = "Application code", example = "simpeg")),
@@ -95,15 +103,35 @@ pub async fn create_credential(
         format!("{agency}/{application}"),
     )?;
     spec.validate(state.now())?;
+    let certificate = spec.client_certificate(state.now())?;
     state.store().get_application(&agency, &application).await?;
-    let issued = secret::issue(secret_kind(spec.kind), state.random());
+    let change = state.change_by(caller.principal());
+    let location =
+        |id: &str| format!("/api/v1/agencies/{agency}/applications/{application}/credentials/{id}");
+    let Some(kind) = secret_kind(spec.kind) else {
+        let Some(certificate) = certificate else {
+            return Err(ApiError::internal(
+                "a certificate credential without its certificate",
+            ));
+        };
+        let credential = state
+            .store()
+            .create_certificate_credential(&agency, &application, &spec, &certificate, &change)
+            .await?;
+        let (version, location) = (credential.meta.version, location(&credential.id));
+        let body = IssuedCredential {
+            credential,
+            secret: None,
+        };
+        return Ok(Tagged::created(version, location, body));
+    };
+    let issued = secret::issue(kind, state.random());
     let client_id =
         (spec.kind == CredentialKind::OauthClient).then(|| secret::public_id("wdhc_", state.random()));
     let stored = StoredSecret {
         digest: issued.digest,
         hint: issued.hint,
     };
-    let change = state.change_by(caller.principal());
     let credential = state
         .store()
         .create_credential(
@@ -115,14 +143,10 @@ pub async fn create_credential(
             &change,
         )
         .await?;
-    let location = format!(
-        "/api/v1/agencies/{agency}/applications/{application}/credentials/{}",
-        credential.id
-    );
-    let version = credential.meta.version;
+    let (version, location) = (credential.meta.version, location(&credential.id));
     let body = IssuedCredential {
         credential,
-        secret: issued.plain,
+        secret: Some(issued.plain),
     };
     Ok(Tagged::created(version, location, body))
 }
@@ -166,7 +190,14 @@ pub async fn rotate_credential(
 ) -> ApiResult<Tagged<IssuedCredential>> {
     caller.act_for(&agency, &application, "credential", &id)?;
     let current = owned(&state, &agency, &application, &id).await?;
-    let issued = secret::issue(secret_kind(current.kind), state.random());
+    let Some(kind) = secret_kind(current.kind) else {
+        return Err(ApiError::new(
+            ErrorCode::InvalidState,
+            "a certificate has no secret to rotate: register the new certificate as a new \
+             credential, then revoke this one",
+        ));
+    };
+    let issued = secret::issue(kind, state.random());
     let stored = StoredSecret {
         digest: issued.digest,
         hint: issued.hint,
@@ -176,7 +207,7 @@ pub async fn rotate_credential(
     let version = credential.meta.version;
     let body = IssuedCredential {
         credential,
-        secret: issued.plain,
+        secret: Some(issued.plain),
     };
     Ok(Tagged::ok(version, body))
 }

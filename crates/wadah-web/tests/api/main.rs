@@ -11,6 +11,7 @@ mod agencies;
 mod applications;
 mod audit;
 mod auth;
+mod certificates;
 mod changes;
 mod credentials;
 mod directory_and_catalog;
