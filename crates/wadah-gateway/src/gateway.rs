@@ -125,7 +125,6 @@ impl Gateway {
             config,
             clock,
             random,
-            keys,
             snapshot,
             audit,
             signing,

@@ -96,12 +96,6 @@ pub(crate) struct Shared {
     pub config: GatewayConfig,
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn Random>,
-    /// Opens the sealed secrets in the registry (upstream credentials, signing keys).
-    #[expect(
-        dead_code,
-        reason = "read by upstream credentials and signing keys, landing next"
-    )]
-    pub keys: Arc<wadah_seal::KeyRing>,
     pub snapshot: Arc<ArcSwap<snapshot::Snapshot>>,
     pub audit: audit::AuditLog,
     /// The keys that sign access tokens and assertions (reloaded by `keys::spawn`).
