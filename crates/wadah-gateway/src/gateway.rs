@@ -34,7 +34,7 @@ use crate::problem::{Code, GatewayError};
 use crate::tls::{PeerCertificate, Tls, TlsError};
 use crate::upstream::Upstreams;
 use crate::upstream::client::Clients;
-use crate::{Shared, directory, health, keys, pipeline, refresh, request_id, tls, token};
+use crate::{Shared, directory, health, keys, metrics, pipeline, refresh, request_id, tls, token};
 
 /// How long shutdown waits for requests in flight.
 const DRAIN: Duration = Duration::from_secs(30);
@@ -187,6 +187,7 @@ impl Gateway {
                         builder: builder.clone(),
                         watcher: graceful.watcher(),
                         addr,
+                        audit: self.shared.audit.clone(),
                     };
                     tokio::spawn(connection.serve(stream, self.tls.clone()));
                 }
@@ -214,6 +215,8 @@ struct Connection {
     builder: Arc<auto::Builder<TokioExecutor>>,
     watcher: Watcher,
     addr: SocketAddr,
+    /// Where heads that hyper refuses itself are counted (see [`malformed`]).
+    audit: AuditLog,
 }
 
 impl Connection {
@@ -237,6 +240,7 @@ impl Connection {
             builder,
             watcher,
             addr,
+            audit,
         } = self;
         let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
             req.extensions_mut().insert(ClientAddr(addr));
@@ -247,9 +251,35 @@ impl Connection {
         });
         let conn = builder.serve_connection(TokioIo::new(io), service).into_owned();
         if let Err(e) = watcher.watch(conn).await {
+            if let Some(code) = malformed(e.as_ref()) {
+                metrics::rejected(code);
+                audit.reject(code, None, None);
+            }
             tracing::debug!(error = %e, "gateway connection ended with an error");
         }
     }
+}
+
+/// The refusal code of a connection that hyper ended because the request head broke HTTP/1.1
+/// framing (conflicting lengths, obs-fold, chunking on HTTP/1.0, a head over hyper's cap…).
+/// hyper answers those with a bare 400 or 431 before any phase runs, so no problem document
+/// can be sent; counting them here keeps the metrics exact and puts them into the aggregated
+/// refusal record, like every other refusal of an unauthenticated caller.
+fn malformed(error: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
+    let mut source = Some(error);
+    while let Some(e) = source {
+        if let Some(h) = e.downcast_ref::<hyper::Error>() {
+            return if h.is_parse_too_large() {
+                Some("headers_too_large")
+            } else if h.is_parse() || h.is_parse_status() {
+                Some("malformed_request")
+            } else {
+                None
+            };
+        }
+        source = e.source();
+    }
+    None
 }
 
 fn connection_builder(config: &GatewayConfig) -> auto::Builder<TokioExecutor> {

@@ -161,7 +161,25 @@ struct TokenBody<'a> {
 pub async fn issue(State(gw): State<Arc<Shared>>, req: Request) -> Response {
     match token(&gw, req).await {
         Ok(response) => response,
-        Err(e) => e.into_response(),
+        Err(e) => {
+            gw.audit.reject(refusal_code(e.error), None, None);
+            e.into_response()
+        }
+    }
+}
+
+/// The evidence-log code of a refused token request: the RFC 6749 error, marked as the token
+/// endpoint's so it is not read as a refusal of an exchange. Refusals are only counted (in the
+/// aggregated refusal record), so a flood of bad client secrets cannot fill the disk. Issued
+/// tokens are counted in metrics; every use of one is an exchange with its own record.
+fn refusal_code(error: &'static str) -> &'static str {
+    match error {
+        "invalid_client" => "token_invalid_client",
+        "invalid_request" => "token_invalid_request",
+        "invalid_scope" => "token_invalid_scope",
+        "unsupported_grant_type" => "token_unsupported_grant_type",
+        "slow_down" => "token_slow_down",
+        _ => "token_unavailable",
     }
 }
 

@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use serde::Deserialize;
-use wadah_gateway::{AuditDurability, ClientAuth, GatewayConfig, OauthConfig, TlsConfig, default_node_id};
+use wadah_gateway::{
+    AuditDurability, BreakerConfig, ClientAuth, GatewayConfig, OauthConfig, TlsConfig, default_node_id,
+};
 
 /// Environment variables that are not configuration keys: the log filter and test settings.
 const NOT_CONFIG: &[&str] = &["WADAH_LOG"];
@@ -78,6 +80,9 @@ pub struct RawGateway {
     pub tls_key_file: Option<PathBuf>,
     pub tls_client_ca_file: Option<PathBuf>,
     pub tls_client_auth: Option<String>,
+    pub body_idle_timeout_seconds: Option<u64>,
+    pub breaker_failures: Option<u32>,
+    pub breaker_cool_down_seconds: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -151,6 +156,8 @@ pub struct GatewaySettings {
     pub max_body_bytes: u64,
     /// TLS on the gateway listener (`None`: plain HTTP); the files are read when it starts.
     pub tls: Option<TlsConfig>,
+    pub body_idle_timeout: std::time::Duration,
+    pub breaker: BreakerConfig,
 }
 
 impl Config {
@@ -170,6 +177,8 @@ impl Config {
             max_body_bytes: self.gateway.max_body_bytes,
             oauth: self.oauth.clone(),
             tls: self.gateway.tls.clone(),
+            body_idle_timeout: self.gateway.body_idle_timeout,
+            breaker: self.gateway.breaker,
             ..GatewayConfig::new(self.gateway_listen, &self.data_dir)
         }
     }
@@ -337,7 +346,32 @@ fn gateway_settings(mut raw: RawGateway) -> anyhow::Result<GatewaySettings> {
     if !(1..=3600).contains(&audit_checkpoint_seconds) {
         bail!("gateway.audit_checkpoint_seconds must be between 1 and 3600 (got {audit_checkpoint_seconds})");
     }
+    let body_idle_timeout_seconds = raw.body_idle_timeout_seconds.unwrap_or(30);
+    if !(1..=600).contains(&body_idle_timeout_seconds) {
+        bail!(
+            "gateway.body_idle_timeout_seconds must be between 1 and 600 (got {body_idle_timeout_seconds})"
+        );
+    }
+    let defaults = BreakerConfig::default();
+    let breaker_failures = raw.breaker_failures.unwrap_or(defaults.failures);
+    if !(1..=16_383).contains(&breaker_failures) {
+        bail!("gateway.breaker_failures must be between 1 and 16383 (got {breaker_failures})");
+    }
+    let breaker_cool_down_seconds = raw
+        .breaker_cool_down_seconds
+        .unwrap_or(defaults.cool_down.as_secs());
+    if !(1..=3600).contains(&breaker_cool_down_seconds) {
+        bail!(
+            "gateway.breaker_cool_down_seconds must be between 1 and 3600 (got {breaker_cool_down_seconds})"
+        );
+    }
     Ok(GatewaySettings {
+        body_idle_timeout: std::time::Duration::from_secs(body_idle_timeout_seconds),
+        breaker: BreakerConfig {
+            failures: breaker_failures,
+            cool_down: std::time::Duration::from_secs(breaker_cool_down_seconds),
+            ..defaults
+        },
         node_id,
         audit_durability,
         audit_segment_bytes,
@@ -497,6 +531,25 @@ mod tests {
     }
 
     #[test]
+    fn breaker_and_idle_timeout_settings_reach_the_gateway() {
+        let c = Config::load_from(
+            None,
+            None,
+            env(&[
+                ("WADAH_GATEWAY__BREAKER_FAILURES", "3"),
+                ("WADAH_GATEWAY__BREAKER_COOL_DOWN_SECONDS", "45"),
+                ("WADAH_GATEWAY__BODY_IDLE_TIMEOUT_SECONDS", "5"),
+            ]),
+        )
+        .unwrap();
+        let g = c.gateway_config();
+        assert_eq!((g.breaker.failures, g.breaker.cool_down.as_secs()), (3, 45));
+        assert_eq!(g.body_idle_timeout.as_secs(), 5);
+        let d = Config::load_from(None, None, env(&[])).unwrap().gateway_config();
+        assert_eq!((d.breaker.failures, d.body_idle_timeout.as_secs()), (5, 30));
+    }
+
+    #[test]
     fn bad_values_name_the_key() {
         for (k, v, needle) in [
             ("WADAH_DATABASE__URL", "mysql://x", "database.url"),
@@ -524,6 +577,17 @@ mod tests {
                 "0",
                 "gateway.audit_checkpoint_seconds",
             ),
+            ("WADAH_GATEWAY__BREAKER_FAILURES", "0", "gateway.breaker_failures"),
+            (
+                "WADAH_GATEWAY__BREAKER_COOL_DOWN_SECONDS",
+                "7200",
+                "gateway.breaker_cool_down_seconds",
+            ),
+            (
+                "WADAH_GATEWAY__BODY_IDLE_TIMEOUT_SECONDS",
+                "0",
+                "gateway.body_idle_timeout_seconds",
+            ),
         ] {
             let err = Config::load_from(None, None, env(&[(k, v)])).unwrap_err();
             assert!(format!("{err:#}").contains(needle), "{err:#}");
@@ -540,7 +604,8 @@ mod tests {
         assert!(raw.web.listen.is_some() && raw.web.max_body_bytes.is_some());
         assert!(raw.gateway.listen.is_some() && raw.gateway.node_id.is_some());
         assert!(raw.gateway.audit_durability.is_some() && raw.gateway.audit_segment_bytes.is_some());
-        assert!(raw.gateway.max_body_bytes.is_some());
+        assert!(raw.gateway.max_body_bytes.is_some() && raw.gateway.body_idle_timeout_seconds.is_some());
+        assert!(raw.gateway.breaker_failures.is_some() && raw.gateway.breaker_cool_down_seconds.is_some());
         assert!(raw.gateway.audit_retention_days.is_some() && raw.gateway.audit_checkpoint_seconds.is_some());
         assert!(raw.database.url.is_some() && raw.database.max_connections.is_some());
         assert!(raw.log.level.is_some() && raw.log.format.is_some());

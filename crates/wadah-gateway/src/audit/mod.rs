@@ -34,6 +34,9 @@ use writer::{Msg, Policy, Writer};
 
 /// How many records may wait for the writer before senders wait (back-pressure).
 const QUEUE: usize = 65_536;
+/// How long the writer rests between batches in `async` mode (see `writer::Policy::pace`):
+/// the loss window of a crash, and what bounds the writer to 200 batches a second.
+pub const ASYNC_PACE: Duration = Duration::from_millis(5);
 
 /// The log cannot take records; in strict mode nothing is forwarded.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -77,6 +80,10 @@ impl AuditLog {
             segment_max_age: i64::try_from(config.segment_max_age.as_micros()).unwrap_or(i64::MAX),
             checkpoint_records: config.checkpoint_records.max(1),
             keep_days: config.retention_days,
+            pace: match config.durability {
+                AuditDurability::Strict => Duration::ZERO,
+                AuditDurability::Async => ASYNC_PACE,
+            },
         };
         let writer = Writer::new(
             config.audit_dir.clone(),

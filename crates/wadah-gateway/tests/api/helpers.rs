@@ -562,3 +562,35 @@ pub fn test_keys() -> Arc<wadah_seal::KeyRing> {
         &[42; 32],
     )))
 }
+
+/// Sum of the aggregated rejection counts for `code` (after closing the window).
+pub async fn rejections(gw: &TestGateway, code: &str) -> u64 {
+    gw.audit.close_window().await;
+    gw.audit.flush().await.unwrap();
+    evidence(&gw.audit_dir)
+        .iter()
+        .filter_map(|r| match &r.body {
+            wadah_domain::audit::RecordBody::Rejections(r) => Some(
+                r.counts
+                    .iter()
+                    .filter(|c| c.code == code)
+                    .map(|c| c.count)
+                    .sum::<u64>(),
+            ),
+            _ => None,
+        })
+        .sum()
+}
+
+/// [`rejections`] once the count reaches `expected` or 2 s have passed: refusals that hyper
+/// makes itself are counted when their connection ends, just after the client saw the answer.
+pub async fn rejections_reaching(gw: &TestGateway, code: &str, expected: u64) -> u64 {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(2);
+    loop {
+        let seen = rejections(gw, code).await;
+        if seen >= expected || tokio::time::Instant::now() > deadline {
+            return seen;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

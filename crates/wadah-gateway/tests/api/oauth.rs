@@ -254,6 +254,9 @@ async fn repeated_failures_are_slowed_down_even_with_the_right_secret() {
     assert_eq!((answer.status, oauth_error(&answer).as_str()), (429, "slow_down"));
     let retry: u64 = answer.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=3).contains(&retry), "{retry}");
+    // The refusals are evidence too: counted in the aggregated refusal record, not one by one.
+    assert_eq!(rejections(&gw, "token_invalid_client").await, 20);
+    assert_eq!(rejections(&gw, "token_slow_down").await, 1);
 }
 
 #[tokio::test]
