@@ -12,12 +12,14 @@ pub mod conformance;
 mod error;
 mod filters;
 mod page;
+mod portal;
 pub mod search;
 mod traits;
 
 pub use audit::*;
 pub use error::StoreError;
 pub use filters::*;
+pub use portal::PortalStore;
 pub use page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest};
 pub use traits::*;
 
