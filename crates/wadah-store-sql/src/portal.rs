@@ -53,12 +53,16 @@ fn check_from_row(row: &AnyRow) -> StoreResult<LinkCheck> {
 
 pub(crate) async fn record_link_check(store: &SqlStore, check: &LinkCheck) -> StoreResult<()> {
     let mut conn = store.read().await?;
-    let sql = concat!("INSERT INTO link_checks (public_service_id, url, http_status, failure, checked_at, failing_since) \
+    let sql = concat!(
+        "INSERT INTO link_checks (public_service_id, url, http_status, failure, checked_at, failing_since) \
          SELECT ps.id, $3, CAST($4 AS BIGINT), CAST($5 AS TEXT), $6, CAST($7 AS BIGINT) \
-         FROM (", service_id!(), ") ps WHERE true \
+         FROM (",
+        service_id!(),
+        ") ps WHERE true \
          ON CONFLICT (public_service_id) DO UPDATE SET url = excluded.url, \
          http_status = excluded.http_status, failure = excluded.failure, \
-         checked_at = excluded.checked_at, failing_since = excluded.failing_since");
+         checked_at = excluded.checked_at, failing_since = excluded.failing_since"
+    );
     sqlx::query(sql)
         .bind(check.agency.as_str().to_owned())
         .bind(check.public_service.as_str().to_owned())
@@ -91,7 +95,10 @@ pub(crate) async fn link_check(
 
 pub(crate) async fn broken_links(store: &SqlStore) -> StoreResult<Vec<LinkCheck>> {
     let mut conn = store.read().await?;
-    let sql = concat!(select_check!(), " WHERE lc.failure IS NOT NULL ORDER BY a.code, ps.code");
+    let sql = concat!(
+        select_check!(),
+        " WHERE lc.failure IS NOT NULL ORDER BY a.code, ps.code"
+    );
     let rows = sqlx::query(sql)
         .fetch_all(&mut *conn)
         .await
@@ -109,8 +116,12 @@ pub(crate) async fn add_feedback(
     let at = to_stored(at);
     let id = store.new_id(at);
     let mut conn = store.read().await?;
-    let sql = concat!("INSERT INTO public_service_feedback (id, public_service_id, rating, comment, created_at) \
-         SELECT $3, ps.id, CAST($4 AS BIGINT), $5, $6 FROM (", service_id!(), ") ps");
+    let sql = concat!(
+        "INSERT INTO public_service_feedback (id, public_service_id, rating, comment, created_at) \
+         SELECT $3, ps.id, CAST($4 AS BIGINT), $5, $6 FROM (",
+        service_id!(),
+        ") ps"
+    );
     let done = sqlx::query(sql)
         .bind(agency.as_str().to_owned())
         .bind(public_service.as_str().to_owned())
@@ -140,10 +151,14 @@ pub(crate) async fn feedback_summary(
     public_service: &Code,
 ) -> StoreResult<FeedbackSummary> {
     let mut conn = store.read().await?;
-    let sql = concat!("SELECT CAST(COUNT(f.rating) AS BIGINT) AS ratings, \
+    let sql = concat!(
+        "SELECT CAST(COUNT(f.rating) AS BIGINT) AS ratings, \
          CAST(COALESCE(SUM(f.rating), 0) AS BIGINT) AS rating_sum, \
          CAST(COALESCE(SUM(CASE WHEN f.comment <> '' THEN 1 ELSE 0 END), 0) AS BIGINT) AS comments \
-         FROM public_service_feedback f WHERE f.public_service_id IN (", service_id!(), ")");
+         FROM public_service_feedback f WHERE f.public_service_id IN (",
+        service_id!(),
+        ")"
+    );
     let row = sqlx::query(sql)
         .bind(agency.as_str().to_owned())
         .bind(public_service.as_str().to_owned())
@@ -167,9 +182,13 @@ pub(crate) async fn list_feedback(
     let limit = page.clamped_limit();
     let mut conn = store.read().await?;
     // Newest first: ids are UUIDv7, so "before the cursor" is "older than the last one shown".
-    let sql = concat!("SELECT f.id, f.rating, f.comment, f.created_at FROM public_service_feedback f \
-         WHERE f.public_service_id IN (", service_id!(), ") AND ($3 = '' OR f.id < $3) \
-         ORDER BY f.id DESC LIMIT $4");
+    let sql = concat!(
+        "SELECT f.id, f.rating, f.comment, f.created_at FROM public_service_feedback f \
+         WHERE f.public_service_id IN (",
+        service_id!(),
+        ") AND ($3 = '' OR f.id < $3) \
+         ORDER BY f.id DESC LIMIT $4"
+    );
     let rows = sqlx::query(sql)
         .bind(agency.as_str().to_owned())
         .bind(public_service.as_str().to_owned())

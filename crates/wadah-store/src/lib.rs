@@ -19,8 +19,8 @@ mod traits;
 pub use audit::*;
 pub use error::StoreError;
 pub use filters::*;
-pub use portal::PortalStore;
 pub use page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest};
+pub use portal::PortalStore;
 pub use traits::*;
 
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -70,8 +70,15 @@ impl App {
         )
         .await
         .context("cannot start the gateway")?;
-        let scheme = if config.gateway.tls.is_some() { "https" } else { "http" };
-        let web = WebConfig { gateway_url: format!("{scheme}://{}", gateway.local_addr()?), ..web };
+        let scheme = if config.gateway.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        let web = WebConfig {
+            gateway_url: format!("{scheme}://{}", gateway.local_addr()?),
+            ..web
+        };
         let state =
             AppState::new(store, Arc::new(SystemClock), Arc::new(OsRandom), metrics, web).with_keys(keys);
         Ok(Self {

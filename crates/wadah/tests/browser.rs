@@ -401,10 +401,17 @@ async fn portal_journey(client: Client, web: String, axe: String) {
 async fn developer_and_feedback_journey(c: &Client, web: &str, axe: &str) {
     // 7. The API directory, in Indonesian.
     c.set_window_size(1280, 900).await.expect("desktop size");
-    c.goto(&format!("{web}/developer")).await.expect("open /developer");
+    c.goto(&format!("{web}/developer"))
+        .await
+        .expect("open /developer");
     assert_eq!(html_lang(c).await, "id");
     let text = body_text(c).await;
-    for expected in ["Portal Pengembang", "Data Pegawai", "Penerima Bantuan", "bpsdm/simpeg/pegawai"] {
+    for expected in [
+        "Portal Pengembang",
+        "Data Pegawai",
+        "Penerima Bantuan",
+        "bpsdm/simpeg/pegawai",
+    ] {
         assert!(text.contains(expected), "/developer lacks {expected:?}:\n{text}");
     }
     screenshot(c, "developer").await;
@@ -428,7 +435,10 @@ async fn developer_and_feedback_journey(c: &Client, web: &str, axe: &str) {
         "/oauth2/token",
         "Unduh dokumen OpenAPI",
     ] {
-        assert!(text.contains(expected), "the API page lacks {expected:?}:\n{text}");
+        assert!(
+            text.contains(expected),
+            "the API page lacks {expected:?}:\n{text}"
+        );
     }
     screenshot(c, "developer-service").await;
     accessibility(c, axe, "/developer/bpsdm/simpeg/pegawai").await;
@@ -472,7 +482,10 @@ async fn developer_and_feedback_journey(c: &Client, web: &str, axe: &str) {
     let text = body_text(c).await;
     assert!(text.contains("Terima kasih"), "{text}");
     assert!(text.contains("Rata-rata 5,0 dari 5"), "{text}");
-    assert!(!text.contains("Prosesnya cepat"), "comments are not shown publicly");
+    assert!(
+        !text.contains("Prosesnya cepat"),
+        "comments are not shown publicly"
+    );
     screenshot(c, "feedback").await;
     accessibility(c, axe, "/layanan/dinsos/pengajuan-bansos (feedback)").await;
 }

@@ -55,7 +55,10 @@ pub fn routes() -> Router<AppState> {
         .route("/topik/{topic}", get(pages::topic))
         .route("/instansi/{agency}", get(pages::agency))
         .route("/layanan/{agency}/{code}", get(service_page::show))
-        .route("/layanan/{agency}/{code}/masukan", axum::routing::post(feedback::submit))
+        .route(
+            "/layanan/{agency}/{code}/masukan",
+            axum::routing::post(feedback::submit),
+        )
         .route("/bahasa/{lang}", get(pages::switch_language))
         .route("/aset/{file}", get(assets::serve))
         .layer(axum::Extension(Arc::new(catalog::CatalogCache::default())))
