@@ -68,6 +68,12 @@ impl OpenApiDocument {
         }
     }
 
+    /// The document as a JSON tree (YAML read into the same shape), for renderers such as the
+    /// developer portal. `None` only if the stored text no longer parses, which `parse` rules out.
+    pub fn tree(&self) -> Option<Value> {
+        parse_tree(&self.0).ok()
+    }
+
     /// The operations the document declares, in document order of paths.
     pub fn operations(&self) -> Vec<Operation> {
         let Ok(value) = parse_tree(&self.0) else {

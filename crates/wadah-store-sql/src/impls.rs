@@ -435,3 +435,44 @@ impl AuditIndex for SqlStore {
         audit::add_key(self, key, sealed_private).await
     }
 }
+
+#[async_trait]
+impl PortalStore for SqlStore {
+    async fn record_link_check(&self, check: &wadah_domain::link_check::LinkCheck) -> StoreResult<()> {
+        crate::portal::record_link_check(self, check).await
+    }
+    async fn link_check(
+        &self,
+        agency: &Code,
+        public_service: &Code,
+    ) -> StoreResult<Option<wadah_domain::link_check::LinkCheck>> {
+        crate::portal::link_check(self, agency, public_service).await
+    }
+    async fn broken_links(&self) -> StoreResult<Vec<wadah_domain::link_check::LinkCheck>> {
+        crate::portal::broken_links(self).await
+    }
+    async fn add_feedback(
+        &self,
+        agency: &Code,
+        public_service: &Code,
+        feedback: &wadah_domain::feedback::FeedbackSpec,
+        at: Timestamp,
+    ) -> StoreResult<wadah_domain::feedback::Feedback> {
+        crate::portal::add_feedback(self, agency, public_service, feedback, at).await
+    }
+    async fn feedback_summary(
+        &self,
+        agency: &Code,
+        public_service: &Code,
+    ) -> StoreResult<wadah_domain::feedback::FeedbackSummary> {
+        crate::portal::feedback_summary(self, agency, public_service).await
+    }
+    async fn list_feedback(
+        &self,
+        agency: &Code,
+        public_service: &Code,
+        page: &PageRequest,
+    ) -> StoreResult<Page<wadah_domain::feedback::Feedback>> {
+        crate::portal::list_feedback(self, agency, public_service, page).await
+    }
+}

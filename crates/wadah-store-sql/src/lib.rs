@@ -40,6 +40,7 @@ mod gateway;
 mod health;
 mod identity;
 mod impls;
+mod portal;
 mod query;
 mod registry;
 mod rows;

@@ -84,7 +84,7 @@ impl SqlStore {
         })
     }
 
-    fn new_id(&self, at: Timestamp) -> String {
+    pub(crate) fn new_id(&self, at: Timestamp) -> String {
         let secs = u64::try_from(at.timestamp()).unwrap_or(0);
         let nanos = at.timestamp_subsec_nanos();
         let context = match self.ids.lock() {

@@ -23,6 +23,7 @@ pub mod fixtures;
 mod gateway;
 mod identity;
 mod log;
+mod portal;
 mod registry;
 mod search;
 mod signing_keys;
@@ -35,6 +36,7 @@ pub use directory::*;
 pub use gateway::*;
 pub use identity::*;
 pub use log::*;
+pub use portal::*;
 pub use registry::*;
 pub use search::*;
 pub use signing_keys::*;
@@ -78,6 +80,7 @@ macro_rules! conformance_tests {
             audit_index_searches_within_scope
             audit_index_batches_replay_without_duplicates
             audit_keys_are_published_per_node
+            portal_link_checks_and_feedback_follow_their_public_service
         );
     };
     (@cases ($setup:expr) $($case:ident)*) => {

@@ -12,6 +12,7 @@ pub mod conformance;
 mod error;
 mod filters;
 mod page;
+mod portal;
 pub mod search;
 mod traits;
 
@@ -19,6 +20,7 @@ pub use audit::*;
 pub use error::StoreError;
 pub use filters::*;
 pub use page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest};
+pub use portal::PortalStore;
 pub use traits::*;
 
 pub type StoreResult<T> = Result<T, StoreError>;

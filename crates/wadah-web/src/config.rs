@@ -8,6 +8,13 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// The running version, reported by `/healthz`.
     pub version: &'static str,
+    /// Where consumers reach the gateway (`https://gw.example`), shown by the developer
+    /// portal; empty when unknown (the portal then shows only the route's path).
+    pub gateway_url: String,
+    /// How the background link checker of public services behaves.
+    pub link_check: crate::link_check::LinkCheckConfig,
+    /// How much anonymous feedback the public portal accepts.
+    pub feedback: crate::portal::feedback::FeedbackLimits,
 }
 
 impl Default for WebConfig {
@@ -15,6 +22,9 @@ impl Default for WebConfig {
         Self {
             max_body_bytes: 1024 * 1024,
             version: env!("CARGO_PKG_VERSION"),
+            gateway_url: String::new(),
+            link_check: crate::link_check::LinkCheckConfig::default(),
+            feedback: crate::portal::feedback::FeedbackLimits::default(),
         }
     }
 }

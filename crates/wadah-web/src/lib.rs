@@ -18,8 +18,10 @@
 pub mod api;
 pub mod codes;
 mod config;
+pub mod developer;
 pub mod error;
 pub mod extract;
+pub mod link_check;
 mod openapi;
 mod ops;
 mod pagination;
@@ -53,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(ops::routes())
         .merge(portal::routes())
+        .merge(developer::routes())
         .route(
             "/api/v1/openapi.json",
             get(move || async move {

@@ -103,6 +103,7 @@ pub struct OptionalIfMatchHeader {
         api::tokens::list_tokens, api::tokens::create_token, api::tokens::revoke_token,
         api::changes::list_changes,
         api::audit::search_audit,
+        api::feedback::list_feedback,
     ),
     components(
         schemas(Problem, ErrorCode, wadah_domain::Code,

@@ -66,6 +66,16 @@ impl AppState {
         self.inner.store.as_ref()
     }
 
+    /// The store as a shared handle, for background tasks that outlive a request.
+    pub fn store_handle(&self) -> Arc<dyn Store> {
+        self.inner.store.clone()
+    }
+
+    /// The clock as a shared handle, for background tasks.
+    pub fn clock_handle(&self) -> Arc<dyn Clock> {
+        self.inner.clock.clone()
+    }
+
     pub fn random(&self) -> &dyn Random {
         self.inner.random.as_ref()
     }

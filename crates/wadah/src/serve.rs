@@ -70,6 +70,15 @@ impl App {
         )
         .await
         .context("cannot start the gateway")?;
+        let scheme = if config.gateway.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        let web = WebConfig {
+            gateway_url: format!("{scheme}://{}", gateway.local_addr()?),
+            ..web
+        };
         let state =
             AppState::new(store, Arc::new(SystemClock), Arc::new(OsRandom), metrics, web).with_keys(keys);
         Ok(Self {
@@ -96,6 +105,7 @@ impl App {
         let wait = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
             let _ = rx.wait_for(|s| *s).await;
         };
+        let _link_checker = wadah_web::link_check::spawn_for(&self.state);
         let router = wadah_web::router(self.state);
         let web = axum::serve(
             self.listener,

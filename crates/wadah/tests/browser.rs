@@ -5,7 +5,9 @@
 //! Sosial in Indonesian (`<html lang="id">`); the language switch gives English; the search
 //! works on a phone-sized window; a service page opens; a missing service shows the 404 page;
 //! Tab reaches the search field and the language switch with a visible focus ring; and axe-core
-//! finds no `serious` or `critical` accessibility violation on any main page.
+//! finds no `serious` or `critical` accessibility violation on any main page. Then the developer
+//! portal (`/developer` and one API rendered from its OpenAPI document) and feedback on a
+//! public service, sent as a browser sends it.
 //!
 //! Screenshots of each main page go to `<target dir>/screenshots/`.
 //!
@@ -390,4 +392,100 @@ async fn portal_journey(client: Client, web: String, axe: String) {
         width.as_u64().unwrap_or(9999) <= 390,
         "no sideways scrolling on a phone: {width}"
     );
+
+    developer_and_feedback_journey(c, &web, axe).await;
+}
+
+/// The developer portal (the API directory and one API rendered from its OpenAPI document)
+/// and anonymous feedback on a public service, as a browser sends it (with its `Origin`).
+async fn developer_and_feedback_journey(c: &Client, web: &str, axe: &str) {
+    // 7. The API directory, in Indonesian.
+    c.set_window_size(1280, 900).await.expect("desktop size");
+    c.goto(&format!("{web}/developer"))
+        .await
+        .expect("open /developer");
+    assert_eq!(html_lang(c).await, "id");
+    let text = body_text(c).await;
+    for expected in [
+        "Portal Pengembang",
+        "Data Pegawai",
+        "Penerima Bantuan",
+        "bpsdm/simpeg/pegawai",
+    ] {
+        assert!(text.contains(expected), "/developer lacks {expected:?}:\n{text}");
+    }
+    screenshot(c, "developer").await;
+    accessibility(c, axe, "/developer").await;
+
+    // 8. One API: its operations from the OpenAPI document, and how to call it.
+    c.find(Locator::Css("a[href='/developer/bpsdm/simpeg/pegawai']"))
+        .await
+        .expect("the service's link")
+        .click()
+        .await
+        .expect("open the service");
+    let text = body_text(c).await;
+    for expected in [
+        "Data Pegawai",
+        "GET /pegawai",
+        "/pegawai/{id}",
+        "Daftar pegawai",
+        "limit",
+        "/bpsdm/simpeg/pegawai/",
+        "/oauth2/token",
+        "Unduh dokumen OpenAPI",
+    ] {
+        assert!(
+            text.contains(expected),
+            "the API page lacks {expected:?}:\n{text}"
+        );
+    }
+    screenshot(c, "developer-service").await;
+    accessibility(c, axe, "/developer/bpsdm/simpeg/pegawai").await;
+    c.set_window_size(390, 844).await.expect("phone size");
+    let width = c
+        .execute("return document.documentElement.scrollWidth;", vec![])
+        .await
+        .expect("scroll width");
+    assert!(
+        width.as_u64().unwrap_or(9999) <= 390,
+        "the API page does not scroll sideways on a phone: {width}"
+    );
+    c.set_window_size(1280, 900).await.expect("desktop size");
+
+    // 9. Feedback on a public service: rate it, see the aggregate; the comment stays private.
+    c.goto(&format!("{web}/layanan/dinsos/pengajuan-bansos"))
+        .await
+        .expect("open a service");
+    c.find(Locator::Css("input[name='rating'][value='5']"))
+        .await
+        .expect("rating 5")
+        .click()
+        .await
+        .expect("choose 5");
+    c.find(Locator::Css("#komentar"))
+        .await
+        .expect("comment field")
+        .send_keys("Prosesnya cepat")
+        .await
+        .expect("type a comment");
+    c.find(Locator::Css("#masukan button[type='submit']"))
+        .await
+        .expect("send button")
+        .click()
+        .await
+        .expect("send");
+    c.wait()
+        .for_element(Locator::Css("#masukan .note"))
+        .await
+        .expect("the thank-you note");
+    let text = body_text(c).await;
+    assert!(text.contains("Terima kasih"), "{text}");
+    assert!(text.contains("Rata-rata 5,0 dari 5"), "{text}");
+    assert!(
+        !text.contains("Prosesnya cepat"),
+        "comments are not shown publicly"
+    );
+    screenshot(c, "feedback").await;
+    accessibility(c, axe, "/layanan/dinsos/pengajuan-bansos (feedback)").await;
 }

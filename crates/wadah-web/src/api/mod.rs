@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod changes;
 pub mod credentials;
 pub mod directory;
+pub mod feedback;
 pub mod governments;
 mod prelude;
 pub mod public_services;
@@ -42,4 +43,5 @@ pub fn routes() -> Router<AppState> {
         .merge(tokens::routes())
         .merge(changes::routes())
         .merge(audit::routes())
+        .merge(feedback::routes())
 }

@@ -12,7 +12,8 @@
 //! | `/cari?q=` | search results |
 //! | `/topik/{topic}` | services under a topic or life event |
 //! | `/instansi/{agency}` | one agency's public services |
-//! | `/layanan/{agency}/{code}` | one public service |
+//! | `/layanan/{agency}/{code}` | one public service, its link status and satisfaction |
+//! | `POST /layanan/{agency}/{code}/masukan` | anonymous feedback (rating, comment) |
 //! | `/bahasa/{id\|en}?kembali=` | language switch (cookie), back to the page |
 //! | `/aset/{name}.{hash}.{ext}` | CSS and htmx, cached for a year |
 //!
@@ -25,12 +26,15 @@
 
 mod assets;
 mod catalog;
+pub mod feedback;
 pub mod format;
 pub mod i18n;
 pub mod layout;
+mod link_status;
 mod pages;
 mod search;
 pub mod security_headers;
+mod service_page;
 
 use std::sync::Arc;
 
@@ -41,6 +45,7 @@ use crate::state::AppState;
 
 pub use i18n::Lang;
 pub use pages::not_found;
+pub(crate) use pages::{here, html, unavailable};
 
 /// The public portal's routes, with the security headers on every response.
 pub fn routes() -> Router<AppState> {
@@ -49,10 +54,15 @@ pub fn routes() -> Router<AppState> {
         .route("/cari", get(pages::find))
         .route("/topik/{topic}", get(pages::topic))
         .route("/instansi/{agency}", get(pages::agency))
-        .route("/layanan/{agency}/{code}", get(pages::service))
+        .route("/layanan/{agency}/{code}", get(service_page::show))
+        .route(
+            "/layanan/{agency}/{code}/masukan",
+            axum::routing::post(feedback::submit),
+        )
         .route("/bahasa/{lang}", get(pages::switch_language))
         .route("/aset/{file}", get(assets::serve))
         .layer(axum::Extension(Arc::new(catalog::CatalogCache::default())))
+        .layer(axum::Extension(Arc::new(feedback::Limiter::default())))
         .layer(axum::middleware::from_fn(security_headers::add))
 }
 

@@ -19,7 +19,7 @@ use wadah_store::{PageRequest, PublicServiceFilter, StoreError};
 use super::catalog::{Catalog, CatalogCache};
 use super::i18n::{self, Lang};
 use super::layout::Layout;
-use super::{format, search};
+use super::search;
 use crate::state::AppState;
 
 /// Longest search text read, in characters; the rest is ignored.
@@ -45,6 +45,8 @@ pub struct Card {
     pub agency: String,
     pub description: String,
     pub sample: bool,
+    /// The last check of its online link failed ([`super::link_status`]).
+    pub broken: bool,
 }
 
 /// Cards under an optional heading (an agency on the home page).
@@ -70,25 +72,6 @@ struct CatalogPage {
 }
 
 #[derive(Template)]
-#[template(path = "portal/service.html")]
-struct ServicePage {
-    page: Layout,
-    name: String,
-    agency_name: String,
-    agency_href: String,
-    description: String,
-    eligibility: String,
-    requirements: Vec<String>,
-    cost: String,
-    duration: String,
-    online_url: Option<String>,
-    office_address: String,
-    topics: Vec<NavLink>,
-    updated: String,
-    sample: bool,
-}
-
-#[derive(Template)]
 #[template(path = "portal/message.html")]
 struct MessagePage {
     page: Layout,
@@ -96,7 +79,7 @@ struct MessagePage {
     text: String,
 }
 
-fn html(status: StatusCode, template: &impl Template) -> Response {
+pub(crate) fn html(status: StatusCode, template: &impl Template) -> Response {
     match template.render() {
         Ok(body) => (
             status,
@@ -114,7 +97,7 @@ fn html(status: StatusCode, template: &impl Template) -> Response {
     }
 }
 
-fn here(uri: &OriginalUri) -> String {
+pub(crate) fn here(uri: &OriginalUri) -> String {
     uri.path_and_query()
         .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned())
 }
@@ -129,7 +112,7 @@ pub fn not_found(lang: Lang, here: &str) -> Response {
     html(StatusCode::NOT_FOUND, &page)
 }
 
-fn unavailable(lang: Lang, here: &str, error: &StoreError) -> Response {
+pub(crate) fn unavailable(lang: Lang, here: &str, error: &StoreError) -> Response {
     tracing::error!(error = %error, "the portal could not read the registry");
     let page = MessagePage {
         page: Layout::new(lang, lang.t("error-title"), here),
@@ -139,7 +122,7 @@ fn unavailable(lang: Lang, here: &str, error: &StoreError) -> Response {
     html(StatusCode::SERVICE_UNAVAILABLE, &page)
 }
 
-fn topic_label(lang: Lang, topic: &Code) -> String {
+pub(super) fn topic_label(lang: Lang, topic: &Code) -> String {
     lang.try_t(&format!("topic-{topic}")).unwrap_or_else(|| {
         let words = topic.as_str().replace('-', " ");
         let mut chars = words.chars();
@@ -162,6 +145,7 @@ fn card(catalog: &Catalog, s: &PublicService) -> Card {
         agency: catalog.agency_name(&s.agency).to_owned(),
         description,
         sample: s.spec.sample,
+        broken: false,
     }
 }
 
@@ -257,6 +241,7 @@ pub async fn home(
     page.intro = Some(lang.t("home-intro"));
     page.summary = lang.t_count("services-count", catalog.services.len());
     page.groups = by_agency(lang, &catalog, catalog.services.iter());
+    super::link_status::mark(&state, &catalog, &mut page.groups).await;
     html(StatusCode::OK, &page)
 }
 
@@ -319,6 +304,7 @@ pub async fn find(
         page.summary = lang.t_count("search-results-count", cards.len());
         page.groups = vec![Group { heading: None, cards }];
     }
+    super::link_status::mark(&state, &catalog, &mut page.groups).await;
     html(StatusCode::OK, &page)
 }
 
@@ -355,6 +341,7 @@ pub async fn topic(
     );
     page.summary = lang.t_count("services-count", services.len());
     page.groups = by_agency(lang, &catalog, services.into_iter());
+    super::link_status::mark(&state, &catalog, &mut page.groups).await;
     html(StatusCode::OK, &page)
 }
 
@@ -391,58 +378,7 @@ pub async fn agency(
     );
     page.summary = lang.t_count("services-count", cards.len());
     page.groups = vec![Group { heading: None, cards }];
-    html(StatusCode::OK, &page)
-}
-
-/// `GET /layanan/{agency}/{code}`: one public service, everything the registry holds on it.
-pub async fn service(
-    State(state): State<AppState>,
-    lang: Lang,
-    uri: OriginalUri,
-    Path((agency, code)): Path<(String, String)>,
-) -> Response {
-    let here = here(&uri);
-    let (Ok(agency), Ok(code)) = (Code::parse(&agency), Code::parse(&code)) else {
-        return not_found(lang, &here);
-    };
-    let s = match state.store().get_public_service(&agency, &code).await {
-        // Staff-only services belong to the staff portal, not on the public one.
-        Ok(s) if s.spec.audience == Audience::Public => s,
-        Ok(_) | Err(StoreError::NotFound { .. }) => return not_found(lang, &here),
-        Err(e) => return unavailable(lang, &here, &e),
-    };
-    let agency_name = match state.store().get_agency(&agency).await {
-        Ok(a) => a.spec.name.as_str().to_owned(),
-        Err(_) => agency.to_string(),
-    };
-    let spec = s.spec;
-    let page = ServicePage {
-        page: Layout::new(lang, spec.name.as_str(), &here),
-        name: spec.name.as_str().to_owned(),
-        agency_href: format!("/instansi/{agency}"),
-        agency_name,
-        description: spec.description.as_str().to_owned(),
-        eligibility: spec.eligibility.as_str().to_owned(),
-        requirements: spec.requirements.iter().map(|r| r.as_str().to_owned()).collect(),
-        cost: spec.cost.as_str().to_owned(),
-        duration: spec.duration.as_str().to_owned(),
-        online_url: spec.online_url.as_ref().map(|u| u.as_str().to_owned()),
-        office_address: spec.office_address.as_str().to_owned(),
-        topics: spec
-            .topics
-            .iter()
-            .map(|t| NavLink {
-                href: format!("/topik/{t}"),
-                label: topic_label(lang, t),
-                count: String::new(),
-            })
-            .collect(),
-        updated: lang.t_args(
-            "service-updated",
-            &[("date", &format::date(lang, s.meta.updated_at))],
-        ),
-        sample: spec.sample,
-    };
+    super::link_status::mark(&state, &catalog, &mut page.groups).await;
     html(StatusCode::OK, &page)
 }
 
