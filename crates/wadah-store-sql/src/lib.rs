@@ -43,6 +43,7 @@ mod impls;
 mod query;
 mod registry;
 mod rows;
+mod sessions;
 mod signing_keys;
 mod tx;
 mod upstream;

@@ -25,6 +25,7 @@ mod identity;
 mod log;
 mod registry;
 mod search;
+mod sessions;
 mod signing_keys;
 mod updates;
 mod upstream;
@@ -37,6 +38,7 @@ pub use identity::*;
 pub use log::*;
 pub use registry::*;
 pub use search::*;
+pub use sessions::*;
 pub use signing_keys::*;
 pub use updates::*;
 pub use upstream::*;
@@ -78,6 +80,8 @@ macro_rules! conformance_tests {
             audit_index_searches_within_scope
             audit_index_batches_replay_without_duplicates
             audit_keys_are_published_per_node
+            sessions_follow_their_user_and_end_when_asked
+            login_failures_count_restart_and_clear
         );
     };
     (@cases ($setup:expr) $($case:ident)*) => {

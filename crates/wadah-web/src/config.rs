@@ -8,6 +8,8 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// The running version, reported by `/healthz`.
     pub version: &'static str,
+    /// Sign-in sessions of the console (and later portals): lifetimes, cookies, throttling.
+    pub sessions: crate::session::SessionConfig,
 }
 
 impl Default for WebConfig {
@@ -15,6 +17,7 @@ impl Default for WebConfig {
         Self {
             max_body_bytes: 1024 * 1024,
             version: env!("CARGO_PKG_VERSION"),
+            sessions: crate::session::SessionConfig::default(),
         }
     }
 }

@@ -18,6 +18,7 @@
 pub mod api;
 pub mod codes;
 mod config;
+pub mod console;
 pub mod error;
 pub mod extract;
 mod openapi;
@@ -26,6 +27,7 @@ mod pagination;
 pub mod password;
 pub mod portal;
 mod response;
+pub mod session;
 mod state;
 pub mod telemetry;
 
@@ -53,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(ops::routes())
         .merge(portal::routes())
+        .merge(console::routes())
         .route(
             "/api/v1/openapi.json",
             get(move || async move {

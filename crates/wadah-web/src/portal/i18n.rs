@@ -183,7 +183,7 @@ mod tests {
             "only in id: {only_id:?}; only in en: {only_en:?}"
         );
         // Every message formats without errors given the arguments the pages pass.
-        let args: HashMap<Cow<'static, str>, FluentValue> = ["query", "shown", "topic", "agency", "date"]
+        let args: HashMap<Cow<'static, str>, FluentValue> = ["query", "shown", "topic", "agency", "date", "name"]
             .into_iter()
             .map(|k| (Cow::Borrowed(k), FluentValue::from("x")))
             .chain([(Cow::Borrowed("n"), FluentValue::from(2))])
