@@ -217,7 +217,7 @@ pub struct DecisionForm {
 }
 
 /// A page of facts, actions and tables (home, lists, details, the evidence search).
-#[derive(Template)]
+#[derive(Debug, Template)]
 #[template(path = "console/page.html")]
 pub struct Page {
     pub frame: Frame,
@@ -259,7 +259,7 @@ pub struct SearchForm {
 }
 
 /// A create or edit form.
-#[derive(Template)]
+#[derive(Debug, Template)]
 #[template(path = "console/form.html")]
 pub struct FormPage {
     pub frame: Frame,
