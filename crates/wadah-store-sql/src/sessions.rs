@@ -85,13 +85,12 @@ pub(crate) async fn delete(store: &SqlStore, id_digest: &SecretDigest) -> StoreR
 
 pub(crate) async fn delete_for_user(store: &SqlStore, username: &Username) -> StoreResult<u64> {
     let mut conn = store.read().await?;
-    let done = sqlx::query(
-        "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE username = $1)",
-    )
-    .bind(username.as_str().to_owned())
-    .execute(&mut *conn)
-    .await
-    .map_err(|e| store.db(e))?;
+    let done =
+        sqlx::query("DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE username = $1)")
+            .bind(username.as_str().to_owned())
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| store.db(e))?;
     Ok(done.rows_affected())
 }
 

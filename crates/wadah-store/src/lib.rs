@@ -13,14 +13,14 @@ mod error;
 mod filters;
 mod page;
 pub mod search;
-mod traits;
 mod sessions;
+mod traits;
 
 pub use audit::*;
 pub use error::StoreError;
 pub use filters::*;
 pub use page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest};
-pub use traits::*;
 pub use sessions::*;
+pub use traits::*;
 
 pub type StoreResult<T> = Result<T, StoreError>;

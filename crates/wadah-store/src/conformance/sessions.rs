@@ -27,7 +27,10 @@ fn new_session(id: &str, name: &str, created: i64, expires: i64) -> NewSession {
 
 pub async fn sessions_follow_their_user_and_end_when_asked(store: &dyn Store) {
     for name in ["ani", "budi"] {
-        store.create_user(&person(name), None, &change()).await.expect("user");
+        store
+            .create_user(&person(name), None, &change())
+            .await
+            .expect("user");
     }
     let ghost = store
         .create_session(&new_session("s0", "nobody", T0, T0 + 10))
@@ -54,9 +57,16 @@ pub async fn sessions_follow_their_user_and_end_when_asked(store: &dyn Store) {
     assert_eq!(s1.user.spec.username.as_str(), "ani");
     assert_eq!(s1.method, SignInMethod::Local);
     assert_eq!(s1.csrf_token, "csrf-s1");
-    assert_eq!((s1.created_at, s1.last_seen_at, s1.expires_at), (at(T0), at(T0), at(T0 + 3_600_000)));
+    assert_eq!(
+        (s1.created_at, s1.last_seen_at, s1.expires_at),
+        (at(T0), at(T0), at(T0 + 3_600_000))
+    );
     assert!(
-        store.session(&SecretDigest::of("unknown")).await.expect("read").is_none(),
+        store
+            .session(&SecretDigest::of("unknown"))
+            .await
+            .expect("read")
+            .is_none(),
         "an unknown id finds nothing"
     );
 
@@ -68,28 +78,76 @@ pub async fn sessions_follow_their_user_and_end_when_asked(store: &dyn Store) {
         .touch_session(&SecretDigest::of("s1"), at(T0 + 1_000))
         .await
         .expect("touch");
-    let seen = store.session(&SecretDigest::of("s1")).await.expect("read").expect("s1");
-    assert_eq!(seen.last_seen_at, at(T0 + 5_000), "activity never goes back in time");
+    let seen = store
+        .session(&SecretDigest::of("s1"))
+        .await
+        .expect("read")
+        .expect("s1");
+    assert_eq!(
+        seen.last_seen_at,
+        at(T0 + 5_000),
+        "activity never goes back in time"
+    );
 
     // Disabling the user stops their sessions at once.
-    let budi = store.get_user(&Username::parse("budi").expect("name")).await.expect("budi");
+    let budi = store
+        .get_user(&Username::parse("budi").expect("name"))
+        .await
+        .expect("budi");
     let mut off = budi.spec.clone();
     off.disabled = true;
     store
         .update_user(&budi.spec.username, &off, budi.meta.version, &change())
         .await
         .expect("disable");
-    assert!(store.session(&SecretDigest::of("s3")).await.expect("read").is_none());
+    assert!(
+        store
+            .session(&SecretDigest::of("s3"))
+            .await
+            .expect("read")
+            .is_none()
+    );
 
-    assert!(store.delete_session(&SecretDigest::of("s2")).await.expect("delete"));
-    assert!(!store.delete_session(&SecretDigest::of("s2")).await.expect("delete again"));
-    assert!(store.session(&SecretDigest::of("s2")).await.expect("read").is_none());
+    assert!(
+        store
+            .delete_session(&SecretDigest::of("s2"))
+            .await
+            .expect("delete")
+    );
+    assert!(
+        !store
+            .delete_session(&SecretDigest::of("s2"))
+            .await
+            .expect("delete again")
+    );
+    assert!(
+        store
+            .session(&SecretDigest::of("s2"))
+            .await
+            .expect("read")
+            .is_none()
+    );
 
     // Purge: s3 is past its end; s1 was last seen at T0 + 5 s.
-    assert_eq!(store.purge_sessions(at(T0 + 60_000), at(T0)).await.expect("purge"), 1);
-    assert!(store.session(&SecretDigest::of("s1")).await.expect("read").is_some());
     assert_eq!(
-        store.purge_sessions(at(T0 + 60_000), at(T0 + 6_000)).await.expect("purge"),
+        store
+            .purge_sessions(at(T0 + 60_000), at(T0))
+            .await
+            .expect("purge"),
+        1
+    );
+    assert!(
+        store
+            .session(&SecretDigest::of("s1"))
+            .await
+            .expect("read")
+            .is_some()
+    );
+    assert_eq!(
+        store
+            .purge_sessions(at(T0 + 60_000), at(T0 + 6_000))
+            .await
+            .expect("purge"),
         1,
         "idle since before the cut-off"
     );
@@ -110,11 +168,19 @@ pub async fn sessions_follow_their_user_and_end_when_asked(store: &dyn Store) {
         .await
         .expect("session");
     store
-        .delete_user(&Username::parse("ani").expect("name"), DeleteMode::default(), &change())
+        .delete_user(
+            &Username::parse("ani").expect("name"),
+            DeleteMode::default(),
+            &change(),
+        )
         .await
         .expect("delete user");
     assert!(
-        store.session(&SecretDigest::of("s5")).await.expect("read").is_none(),
+        store
+            .session(&SecretDigest::of("s5"))
+            .await
+            .expect("read")
+            .is_none(),
         "a deleted user's sessions go with them"
     );
     let version = store.registry_version().await.expect("version");
@@ -138,7 +204,10 @@ pub async fn login_failures_count_restart_and_clear(store: &dyn Store) {
             .record_login_failure(&key, at(T0 + n), at(T0 - 1))
             .await
             .expect("count");
-        assert_eq!((f.count, f.last_at), (u32::try_from(n).expect("small"), at(T0 + n)));
+        assert_eq!(
+            (f.count, f.last_at),
+            (u32::try_from(n).expect("small"), at(T0 + n))
+        );
     }
     store
         .record_login_failure(&other, at(T0), at(T0 - 1))

@@ -17,9 +17,9 @@ use wadah_domain::Code;
 use wadah_domain::application::ApplicationSpec;
 use wadah_domain::service::{ServiceRef, ServiceSpec};
 
+use super::Ctx;
 use super::registry::{application_href, codes, service_href};
 use super::view::{Field, FormPage, Link, render};
-use super::Ctx;
 use crate::api;
 use crate::codes::ErrorCode;
 use crate::error::ApiError;
@@ -220,7 +220,12 @@ const SERVICE_PATHS: &[(&str, Kind)] = &[
 ];
 
 /// The form as JSON over `base` (the stored object when editing), parsed into `T`.
-fn parse<T: DeserializeOwned>(lang: Lang, form: &FormData, base: Value, paths: &[(&str, Kind)]) -> Result<T, Problem> {
+fn parse<T: DeserializeOwned>(
+    lang: Lang,
+    form: &FormData,
+    base: Value,
+    paths: &[(&str, Kind)],
+) -> Result<T, Problem> {
     let mut value = match base {
         Value::Object(_) => base,
         _ => json!({}),
@@ -236,7 +241,14 @@ fn parse<T: DeserializeOwned>(lang: Lang, form: &FormData, base: Value, paths: &
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let field = path.split('[').next().unwrap_or(&path).replace('.', "_");
-        Problem::field(lang, if field == "lifecycle" { "lifecycle_stage" } else { &field })
+        Problem::field(
+            lang,
+            if field == "lifecycle" {
+                "lifecycle_stage"
+            } else {
+                &field
+            },
+        )
     })
 }
 
@@ -245,7 +257,11 @@ fn problem_of(lang: Lang, error: &ApiError) -> Option<Problem> {
     match error.code() {
         ErrorCode::ValidationFailed => {
             let field = error.problem().field.unwrap_or_default();
-            let field = if field == "lifecycle" { "lifecycle_active".to_owned() } else { field };
+            let field = if field == "lifecycle" {
+                "lifecycle_active".to_owned()
+            } else {
+                field
+            };
             Some(Problem::field(lang, &field))
         }
         ErrorCode::Duplicate => Some(Problem {
@@ -271,7 +287,11 @@ struct FormSpec {
 fn show(ctx: &Ctx, spec: FormSpec, problem: Option<Problem>) -> Response {
     let mut fields = spec.fields;
     let mut error = None;
-    let status = if problem.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if problem.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     if let Some(p) = problem {
         match fields.iter_mut().find(|f| Some(&f.name) == p.field.as_ref()) {
             Some(f) => f.error = Some(p.message),
@@ -283,7 +303,10 @@ fn show(ctx: &Ctx, spec: FormSpec, problem: Option<Problem>) -> Response {
         heading: spec.heading,
         action: spec.action,
         csrf: ctx.who.csrf_token().to_owned(),
-        hidden: spec.version.map(|v| vec![("versi".to_owned(), v.to_string())]).unwrap_or_default(),
+        hidden: spec
+            .version
+            .map(|v| vec![("versi".to_owned(), v.to_string())])
+            .unwrap_or_default(),
         fields,
         error,
         submit: ctx.t("console-save"),
@@ -320,7 +343,8 @@ pub async fn new_application(ctx: Ctx, Path(agency): Path<String>) -> Response {
     if let Err(e) = ctx.who.caller().write(&agency, "agency", &agency) {
         return ctx.fail(&e);
     }
-    let defaults = flatten(&json!({"kind": "khusus", "audience": "public", "lifecycle": {"stage": "active"}}));
+    let defaults =
+        flatten(&json!({"kind": "khusus", "audience": "public", "lifecycle": {"stage": "active"}}));
     show(&ctx, new_application_form(&ctx, &agency, &defaults), None)
 }
 
@@ -401,7 +425,11 @@ pub async fn edit_application(
         return ctx.fail(&e);
     }
     let values = flatten(&serde_json::to_value(&app.spec).unwrap_or_default());
-    show(&ctx, edit_application_form(&ctx, &agency, &code, version, &values), None)
+    show(
+        &ctx,
+        edit_application_form(&ctx, &agency, &code, version, &values),
+        None,
+    )
 }
 
 /// `POST …/aplikasi/{application}/ubah`.
@@ -418,10 +446,11 @@ pub async fn update_application(
     };
     let caller = ctx.who.caller();
     let path = extract::Path((agency.clone(), code.clone()));
-    let stored = match api::applications::get_application(State(state.clone()), caller.clone(), path.clone()).await {
-        Ok(a) => a.into_parts().1,
-        Err(e) => return ctx.fail(&e),
-    };
+    let stored =
+        match api::applications::get_application(State(state.clone()), caller.clone(), path.clone()).await {
+            Ok(a) => a.into_parts().1,
+            Err(e) => return ctx.fail(&e),
+        };
     if let Err(e) = caller.write(&agency, "application", format!("{agency}/{code}")) {
         return ctx.fail(&e);
     }
@@ -430,7 +459,11 @@ pub async fn update_application(
         let fields = application_fields(lang, &Values::new(), true);
         let mut values = typed(&posted.form, &fields);
         values.insert("code".to_owned(), Value::String(code.to_string()));
-        show(&ctx, edit_application_form(&ctx, &agency, &code, sent_version, &values), Some(problem))
+        show(
+            &ctx,
+            edit_application_form(&ctx, &agency, &code, sent_version, &values),
+            Some(problem),
+        )
     };
     let base = serde_json::to_value(&stored.spec).unwrap_or_default();
     let mut form = posted.form.clone();
@@ -490,7 +523,11 @@ pub async fn new_service(
         "timeout_ms": wadah_domain::service::DEFAULT_TIMEOUT_MS,
         "default_limit_per_minute": wadah_domain::service::DEFAULT_LIMIT_PER_MINUTE,
     }));
-    show(&ctx, new_service_form(&ctx, &agency, &application, &defaults), None)
+    show(
+        &ctx,
+        new_service_form(&ctx, &agency, &application, &defaults),
+        None,
+    )
 }
 
 /// `POST …/aplikasi/{application}/layanan/baru`.
@@ -512,7 +549,11 @@ pub async fn create_service(
     let again = |problem: Problem| {
         let fields = service_fields(lang, &Values::new(), false);
         let values = typed(&posted.form, &fields);
-        show(&ctx, new_service_form(&ctx, &agency, &application, &values), Some(problem))
+        show(
+            &ctx,
+            new_service_form(&ctx, &agency, &application, &values),
+            Some(problem),
+        )
     };
     let spec: ServiceSpec = match parse(lang, &posted.form, json!({}), SERVICE_PATHS) {
         Ok(spec) => spec,
@@ -602,7 +643,11 @@ pub async fn update_service(
         let fields = service_fields(lang, &Values::new(), true);
         let mut values = typed(&posted.form, &fields);
         values.insert("code".to_owned(), Value::String(code.to_string()));
-        show(&ctx, edit_service_form(&ctx, &key, sent_version, &values), Some(problem))
+        show(
+            &ctx,
+            edit_service_form(&ctx, &key, sent_version, &values),
+            Some(problem),
+        )
     };
     let base = serde_json::to_value(&stored.spec).unwrap_or_default();
     let mut form = posted.form.clone();
@@ -637,10 +682,16 @@ mod tests {
             b"code=ok-code&name=X&kind=khusus&audience=public&lifecycle_stage=active&lifecycle_active=kemarin",
         )
         .unwrap();
-        let err = parse::<ApplicationSpec>(Lang::En, &form, json!({}), APPLICATION_PATHS).err().unwrap();
+        let err = parse::<ApplicationSpec>(Lang::En, &form, json!({}), APPLICATION_PATHS)
+            .err()
+            .unwrap();
         assert_eq!(err.field.as_deref(), Some("lifecycle_active"));
-        let form = FormData::parse(b"code=Bad Code&name=X&kind=khusus&audience=public&lifecycle_stage=active").unwrap();
-        let err = parse::<ApplicationSpec>(Lang::En, &form, json!({}), APPLICATION_PATHS).err().unwrap();
+        let form =
+            FormData::parse(b"code=Bad Code&name=X&kind=khusus&audience=public&lifecycle_stage=active")
+                .unwrap();
+        let err = parse::<ApplicationSpec>(Lang::En, &form, json!({}), APPLICATION_PATHS)
+            .err()
+            .unwrap();
         assert_eq!(err.field.as_deref(), Some("code"));
     }
 

@@ -136,7 +136,10 @@ pub struct Paging {
 pub fn next_link(lang: Lang, path: &str, next: Option<String>) -> Option<view::Link> {
     next.map(|cursor| {
         view::Link::new(
-            format!("{path}?lanjut={}", crate::portal::layout::encode_component(&cursor)),
+            format!(
+                "{path}?lanjut={}",
+                crate::portal::layout::encode_component(&cursor)
+            ),
             lang.t("console-next-page"),
         )
     })

@@ -56,12 +56,20 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Response {
     let mut view = Page::new(ctx.frame(ctx.t("console-nav-home")), heading);
     view.lead = Some(ctx.t(&format!("console-home-intro-{}", who.principal.role.as_str())));
     view.facts = vec![
-        Fact::new(ctx.t("console-col-role"), ctx.t(&format!("console-role-{}", who.principal.role.as_str()))),
+        Fact::new(
+            ctx.t("console-col-role"),
+            ctx.t(&format!("console-role-{}", who.principal.role.as_str())),
+        ),
         Fact::new(
             ctx.t("console-col-scope"),
-            scope.agency().map_or_else(|| ctx.t("console-scope-all"), |a| a.to_string()),
+            scope
+                .agency()
+                .map_or_else(|| ctx.t("console-scope-all"), |a| a.to_string()),
         ),
-        Fact::new(ctx.t("console-signed-in-with"), ctx.t(&format!("console-method-{}", who.method.as_str()))),
+        Fact::new(
+            ctx.t("console-signed-in-with"),
+            ctx.t(&format!("console-method-{}", who.method.as_str())),
+        ),
     ];
     view.tables.push(Table {
         caption: ctx.t("console-home-agencies"),
@@ -85,12 +93,20 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Response {
         .filter(|r| who.principal.can_write_agency(&r.spec.service.agency))
         .map(|r| {
             vec![
-                Cell::link(r.spec.service.to_string(), format!("/console/permohonan/{}", r.id)),
+                Cell::link(
+                    r.spec.service.to_string(),
+                    format!("/console/permohonan/{}", r.id),
+                ),
                 Cell::text(r.spec.consumer.agency.as_str()),
             ]
         })
         .collect();
-    if who.principal.agency_scope().agency().is_none_or(|a| who.principal.can_write_agency(a)) {
+    if who
+        .principal
+        .agency_scope()
+        .agency()
+        .is_none_or(|a| who.principal.can_write_agency(a))
+    {
         view.tables.push(Table {
             caption: ctx.t("console-home-pending"),
             head: vec![ctx.t("console-col-service"), ctx.t("console-col-consumer")],
@@ -155,14 +171,20 @@ fn evidence_fields(lang: Lang, p: &EvidenceParams) -> Vec<Field> {
 
 fn exchange_row(lang: Lang, x: &AuditExchange) -> Vec<Cell> {
     let (status, ms) = match &x.outcome {
-        Some(o) => (o.status.to_string(), crate::portal::format::integer(lang, o.duration_ms.max(0).unsigned_abs())),
+        Some(o) => (
+            o.status.to_string(),
+            crate::portal::format::integer(lang, o.duration_ms.max(0).unsigned_abs()),
+        ),
         None => (lang.t("console-evidence-open"), String::new()),
     };
     vec![
         Cell::text(when(x.at)),
         Cell::text(x.request_id.clone()),
         Cell::text(format!("{}/{}", x.consumer_agency, x.consumer_application)),
-        Cell::text(format!("{}/{}/{}", x.service_agency, x.service_application, x.service)),
+        Cell::text(format!(
+            "{}/{}/{}",
+            x.service_agency, x.service_application, x.service
+        )),
         Cell::text(format!("{} {}", x.method, x.path)),
         Cell::text(status),
         Cell::text(ms),
@@ -177,7 +199,10 @@ pub async fn evidence(
 ) -> Response {
     let lang = ctx.lang;
     let params = params.map(|q| q.0).unwrap_or_default();
-    let mut view = Page::new(ctx.frame(ctx.t("console-evidence-title")), ctx.t("console-evidence-title"));
+    let mut view = Page::new(
+        ctx.frame(ctx.t("console-evidence-title")),
+        ctx.t("console-evidence-title"),
+    );
     view.lead = Some(ctx.t("console-evidence-intro"));
     let mut search = SearchForm {
         action: "/console/jejak".to_owned(),
@@ -215,16 +240,27 @@ pub async fn evidence(
         href = href.split("&lanjut=").next().unwrap_or(&href).to_owned();
         let sep = if href.contains('?') { '&' } else { '?' };
         super::view::Link::new(
-            format!("{href}{sep}lanjut={}", crate::portal::layout::encode_component(&cursor)),
+            format!(
+                "{href}{sep}lanjut={}",
+                crate::portal::layout::encode_component(&cursor)
+            ),
             lang.t("console-next-page"),
         )
     });
     view.tables.push(Table {
         caption: ctx.t("console-evidence-results"),
-        head: ["time", "request_id", "consumer", "service", "call", "status", "ms"]
-            .iter()
-            .map(|c| ctx.t(&format!("console-evidence-col-{c}")))
-            .collect(),
+        head: [
+            "time",
+            "request_id",
+            "consumer",
+            "service",
+            "call",
+            "status",
+            "ms",
+        ]
+        .iter()
+        .map(|c| ctx.t(&format!("console-evidence-col-{c}")))
+        .collect(),
         rows: page.items.iter().map(|x| exchange_row(lang, x)).collect(),
         empty: ctx.t("console-evidence-none"),
         more,
@@ -255,7 +291,10 @@ pub async fn changes(State(state): State<AppState>, ctx: Ctx, paging: Query<Pagi
             ]
         })
         .collect();
-    let mut view = Page::new(ctx.frame(ctx.t("console-changes-title")), ctx.t("console-changes-title"));
+    let mut view = Page::new(
+        ctx.frame(ctx.t("console-changes-title")),
+        ctx.t("console-changes-title"),
+    );
     view.tables.push(Table {
         caption: ctx.t("console-changes-title"),
         head: ["time", "actor", "action", "kind", "key"]
@@ -288,11 +327,18 @@ pub async fn users(State(state): State<AppState>, ctx: Ctx, paging: Query<Paging
                 Cell::text(u.spec.display_name.as_str()),
                 Cell::text(ctx.t(&format!("console-role-{}", u.spec.role.as_str()))),
                 Cell::text(u.spec.agency.as_ref().map_or("—", |a| a.as_str())),
-                Cell::text(ctx.t(if u.spec.disabled { "console-disabled" } else { "console-enabled" })),
+                Cell::text(ctx.t(if u.spec.disabled {
+                    "console-disabled"
+                } else {
+                    "console-enabled"
+                })),
             ]
         })
         .collect();
-    let mut view = Page::new(ctx.frame(ctx.t("console-users-title")), ctx.t("console-users-title"));
+    let mut view = Page::new(
+        ctx.frame(ctx.t("console-users-title")),
+        ctx.t("console-users-title"),
+    );
     view.tables.push(Table {
         caption: ctx.t("console-users-title"),
         head: ["username", "name", "role", "agency", "state"]

@@ -44,7 +44,8 @@ pub async fn agencies(State(state): State<AppState>, ctx: Ctx, paging: Query<Pag
         cursor: paging.0.lanjut,
         ..Default::default()
     };
-    let page = match api::agencies::list_agencies(State(state), ctx.who.caller(), extract::Query(query)).await {
+    let page = match api::agencies::list_agencies(State(state), ctx.who.caller(), extract::Query(query)).await
+    {
         Ok(page) => page.0,
         Err(e) => return ctx.fail(&e),
     };
@@ -59,10 +60,17 @@ pub async fn agencies(State(state): State<AppState>, ctx: Ctx, paging: Query<Pag
             ]
         })
         .collect();
-    let mut view = Page::new(ctx.frame(ctx.t("console-agencies-title")), ctx.t("console-agencies-title"));
+    let mut view = Page::new(
+        ctx.frame(ctx.t("console-agencies-title")),
+        ctx.t("console-agencies-title"),
+    );
     view.tables.push(Table {
         caption: ctx.t("console-agencies-title"),
-        head: vec![ctx.t("console-col-name"), ctx.t("console-col-code"), ctx.t("console-col-government")],
+        head: vec![
+            ctx.t("console-col-name"),
+            ctx.t("console-col-code"),
+            ctx.t("console-col-government"),
+        ],
         rows,
         empty: ctx.t("console-empty"),
         more: next_link(ctx.lang, "/console/instansi", page.next),
@@ -76,10 +84,13 @@ pub async fn agency(State(state): State<AppState>, ctx: Ctx, Path(raw): Path<Str
         return ctx.not_found();
     };
     let caller = ctx.who.caller();
-    let agency = match api::agencies::get_agency(State(state.clone()), caller.clone(), extract::Path(code.clone())).await {
-        Ok(a) => a.into_parts().1,
-        Err(e) => return ctx.fail(&e),
-    };
+    let agency =
+        match api::agencies::get_agency(State(state.clone()), caller.clone(), extract::Path(code.clone()))
+            .await
+        {
+            Ok(a) => a.into_parts().1,
+            Err(e) => return ctx.fail(&e),
+        };
     let apps = match api::applications::list_applications(
         State(state),
         caller,
@@ -109,7 +120,10 @@ pub async fn agency(State(state): State<AppState>, ctx: Ctx, Path(raw): Path<Str
     view.facts = vec![
         Fact::new(ctx.t("console-col-code"), agency.spec.code.as_str()),
         Fact::new(ctx.t("console-col-government"), agency.spec.government.as_str()),
-        Fact::new(ctx.t("console-col-updated"), format::date(lang, agency.meta.updated_at)),
+        Fact::new(
+            ctx.t("console-col-updated"),
+            format::date(lang, agency.meta.updated_at),
+        ),
     ];
     if ctx.who.principal.can_write_agency(&code) {
         view.actions.push(Link::new(
@@ -143,10 +157,11 @@ pub async fn application(
     };
     let caller = ctx.who.caller();
     let path = extract::Path((agency.clone(), code.clone()));
-    let app = match api::applications::get_application(State(state.clone()), caller.clone(), path.clone()).await {
-        Ok(a) => a.into_parts().1,
-        Err(e) => return ctx.fail(&e),
-    };
+    let app =
+        match api::applications::get_application(State(state.clone()), caller.clone(), path.clone()).await {
+            Ok(a) => a.into_parts().1,
+            Err(e) => return ctx.fail(&e),
+        };
     let query = extract::Query(api::services::ServiceQuery::default());
     let services = match api::services::list_services(State(state), caller, path, query).await {
         Ok(p) => p.0,
@@ -176,18 +191,38 @@ pub async fn application(
     view.facts = vec![
         Fact::new(ctx.t("console-col-agency"), agency.as_str()),
         Fact::new(ctx.t("console-col-code"), spec.code.as_str()),
-        Fact::new(ctx.t("console-col-audience"), lang.t(&format!("console-audience-{}", spec.audience.as_str()))),
-        Fact::new(ctx.t("console-col-stage"), lang.t(&format!("console-stage-{}", spec.lifecycle.stage.as_str()))),
-        Fact::new(ctx.t("console-field-business_owner"), spec.business_owner.as_str()),
-        Fact::new(ctx.t("console-field-technical_contact"), spec.technical_contact.as_str()),
-        Fact::new(ctx.t("console-col-updated"), format::date(lang, app.meta.updated_at)),
+        Fact::new(
+            ctx.t("console-col-audience"),
+            lang.t(&format!("console-audience-{}", spec.audience.as_str())),
+        ),
+        Fact::new(
+            ctx.t("console-col-stage"),
+            lang.t(&format!("console-stage-{}", spec.lifecycle.stage.as_str())),
+        ),
+        Fact::new(
+            ctx.t("console-field-business_owner"),
+            spec.business_owner.as_str(),
+        ),
+        Fact::new(
+            ctx.t("console-field-technical_contact"),
+            spec.technical_contact.as_str(),
+        ),
+        Fact::new(
+            ctx.t("console-col-updated"),
+            format::date(lang, app.meta.updated_at),
+        ),
     ];
     if ctx.who.principal.can_write_agency(&agency) {
         let base = application_href(&agency, &code);
-        view.actions.push(Link::new(format!("{base}/ubah"), ctx.t("console-edit")));
-        view.actions.push(Link::new(format!("{base}/layanan/baru"), ctx.t("console-new-service")));
+        view.actions
+            .push(Link::new(format!("{base}/ubah"), ctx.t("console-edit")));
+        view.actions.push(Link::new(
+            format!("{base}/layanan/baru"),
+            ctx.t("console-new-service"),
+        ));
     }
-    view.actions.push(Link::new(agency_href(&agency), ctx.t("console-back-agency")));
+    view.actions
+        .push(Link::new(agency_href(&agency), ctx.t("console-back-agency")));
     view.tables.push(Table {
         caption: ctx.t("console-services-title"),
         head: vec![
@@ -233,17 +268,30 @@ pub async fn service(
         Fact::new(ctx.t("console-col-code"), spec.code.as_str()),
         Fact::new(ctx.t("console-gateway-path"), gateway_path),
         Fact::new(ctx.t("console-field-upstream_url"), spec.upstream_url.as_str()),
-        Fact::new(ctx.t("console-col-visibility"), lang.t(&format!("console-visibility-{}", visibility(spec.visibility)))),
-        Fact::new(ctx.t("console-field-timeout_ms"), format::integer(lang, u64::from(spec.timeout_ms))),
+        Fact::new(
+            ctx.t("console-col-visibility"),
+            lang.t(&format!("console-visibility-{}", visibility(spec.visibility))),
+        ),
+        Fact::new(
+            ctx.t("console-field-timeout_ms"),
+            format::integer(lang, u64::from(spec.timeout_ms)),
+        ),
         Fact::new(
             ctx.t("console-field-default_limit_per_minute"),
             format::integer(lang, u64::from(spec.default_limit_per_minute)),
         ),
         Fact::new(
             ctx.t("console-openapi"),
-            ctx.t(if spec.openapi.is_some() { "console-yes" } else { "console-no" }),
+            ctx.t(if spec.openapi.is_some() {
+                "console-yes"
+            } else {
+                "console-no"
+            }),
         ),
-        Fact::new(ctx.t("console-col-updated"), format::date(lang, s.meta.updated_at)),
+        Fact::new(
+            ctx.t("console-col-updated"),
+            format::date(lang, s.meta.updated_at),
+        ),
     ];
     if ctx.who.principal.can_write_agency(&agency) {
         let key = ServiceRef {
@@ -251,8 +299,14 @@ pub async fn service(
             application: application.clone(),
             service: code.clone(),
         };
-        view.actions.push(Link::new(format!("{}/ubah", service_href(&key)), ctx.t("console-edit")));
+        view.actions.push(Link::new(
+            format!("{}/ubah", service_href(&key)),
+            ctx.t("console-edit"),
+        ));
     }
-    view.actions.push(Link::new(application_href(&agency, &application), ctx.t("console-back-application")));
+    view.actions.push(Link::new(
+        application_href(&agency, &application),
+        ctx.t("console-back-application"),
+    ));
     render(StatusCode::OK, &view)
 }

@@ -39,7 +39,8 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, paging: Query<Paging>
         cursor: paging.0.lanjut,
         ..Default::default()
     };
-    let page = match api::requests::list_requests(State(state), ctx.who.caller(), extract::Query(query)).await {
+    let page = match api::requests::list_requests(State(state), ctx.who.caller(), extract::Query(query)).await
+    {
         Ok(p) => p.0,
         Err(e) => return ctx.fail(&e),
     };
@@ -49,14 +50,20 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, paging: Query<Paging>
         .iter()
         .map(|r| {
             vec![
-                Cell::link(r.spec.service.to_string(), format!("/console/permohonan/{}", r.id)),
+                Cell::link(
+                    r.spec.service.to_string(),
+                    format!("/console/permohonan/{}", r.id),
+                ),
                 Cell::text(consumer(r)),
                 Cell::text(status_label(lang, r.status)),
                 Cell::text(format::date(lang, r.meta.created_at)),
             ]
         })
         .collect();
-    let mut view = Page::new(ctx.frame(ctx.t("console-requests-title")), ctx.t("console-requests-title"));
+    let mut view = Page::new(
+        ctx.frame(ctx.t("console-requests-title")),
+        ctx.t("console-requests-title"),
+    );
     view.lead = Some(ctx.t("console-requests-intro"));
     view.tables.push(Table {
         caption: ctx.t("console-requests-title"),
@@ -84,7 +91,10 @@ fn request_page(ctx: &Ctx, r: &AccessRequest, reason: Field, status: StatusCode)
         Fact::new(ctx.t("console-col-status"), status_label(lang, r.status)),
         Fact::new(ctx.t("console-purpose"), r.spec.purpose.as_str()),
         Fact::new(ctx.t("console-legal-basis"), r.spec.legal_basis.as_str()),
-        Fact::new(ctx.t("console-col-created"), format::date(lang, r.meta.created_at)),
+        Fact::new(
+            ctx.t("console-col-created"),
+            format::date(lang, r.meta.created_at),
+        ),
     ];
     if !r.reason.is_empty() {
         facts.push(Fact::new(ctx.t("console-reason"), r.reason.clone()));
@@ -95,9 +105,18 @@ fn request_page(ctx: &Ctx, r: &AccessRequest, reason: Field, status: StatusCode)
     view.facts = facts;
     let provider = &r.spec.service.agency;
     if ctx.who.principal.can_read_agency(provider) {
-        view.actions.push(super::view::Link::new(service_href(&r.spec.service), ctx.t("console-open-service")));
+        view.actions.push(super::view::Link::new(
+            service_href(&r.spec.service),
+            ctx.t("console-open-service"),
+        ));
     }
-    if let Some(app) = r.spec.consumer.application.as_ref().filter(|_| ctx.who.principal.can_read_agency(&r.spec.consumer.agency)) {
+    if let Some(app) = r
+        .spec
+        .consumer
+        .application
+        .as_ref()
+        .filter(|_| ctx.who.principal.can_read_agency(&r.spec.consumer.agency))
+    {
         view.actions.push(super::view::Link::new(
             application_href(&r.spec.consumer.agency, app),
             ctx.t("console-open-consumer"),
@@ -125,7 +144,12 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
         return ctx.not_found();
     }
     match api::requests::get_request(State(state), ctx.who.caller(), extract::Path(id)).await {
-        Ok(r) => request_page(&ctx, &r.into_parts().1, reason_field(ctx.lang, ""), StatusCode::OK),
+        Ok(r) => request_page(
+            &ctx,
+            &r.into_parts().1,
+            reason_field(ctx.lang, ""),
+            StatusCode::OK,
+        ),
         Err(e) => ctx.fail(&e),
     }
 }
@@ -155,8 +179,13 @@ pub async fn decide(
     let caller = ctx.who.caller();
     let outcome = match decision {
         Ok(decision) => {
-            api::requests::decide_request(State(state.clone()), caller.clone(), extract::Path(id.clone()), extract::Json(decision))
-                .await
+            api::requests::decide_request(
+                State(state.clone()),
+                caller.clone(),
+                extract::Path(id.clone()),
+                extract::Json(decision),
+            )
+            .await
         }
         Err(_) => Err(crate::error::ApiError::validation("reason", "too long")),
     };

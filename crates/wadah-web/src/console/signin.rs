@@ -85,7 +85,9 @@ fn address(parts: &Parts) -> Option<IpAddr> {
 /// `POST /console/masuk`.
 pub async fn submit(State(state): State<AppState>, request: Request) -> Response {
     let (mut parts, body) = request.into_parts();
-    let lang = Lang::from_request_parts(&mut parts, &state).await.unwrap_or_default();
+    let lang = Lang::from_request_parts(&mut parts, &state)
+        .await
+        .unwrap_or_default();
     if !session::csrf::same_origin(&parts.uri, &parts.headers) {
         return session::SessionRejection::Forged(lang).into_response();
     }
@@ -141,7 +143,13 @@ mod tests {
     #[test]
     fn only_console_paths_are_followed_after_sign_in() {
         assert_eq!(safe_next("/console/instansi/bpsdm"), "/console/instansi/bpsdm");
-        for bad in ["https://evil.example", "//evil.example", "/", "/console/masuk", "/console\\x"] {
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/",
+            "/console/masuk",
+            "/console\\x",
+        ] {
             assert_eq!(safe_next(bad), "/console", "{bad}");
         }
     }

@@ -317,7 +317,14 @@ pub fn render(status: StatusCode, template: &impl Template) -> Response {
 
 /// A page with a heading and a sentence (for errors and refusals).
 pub fn message(lang: Lang, status: StatusCode, heading_key: &str, text_key: &str) -> Response {
-    message_for(lang, status, lang.t(heading_key), lang.t(text_key), None, "/console")
+    message_for(
+        lang,
+        status,
+        lang.t(heading_key),
+        lang.t(text_key),
+        None,
+        "/console",
+    )
 }
 
 fn message_for(
@@ -342,20 +349,36 @@ fn message_for(
 pub fn error_page(lang: Lang, here: &str, who: &SignedIn, error: &ApiError) -> Response {
     let (status, heading, text) = match error.code() {
         ErrorCode::NotFound => (StatusCode::NOT_FOUND, "not-found-title", "console-not-found-text"),
-        ErrorCode::Forbidden => (StatusCode::FORBIDDEN, "console-forbidden-title", "console-forbidden-text"),
-        ErrorCode::StaleVersion => (StatusCode::CONFLICT, "console-conflict-title", "console-stale-text"),
-        ErrorCode::InvalidState | ErrorCode::Duplicate | ErrorCode::InUse => {
-            (StatusCode::CONFLICT, "console-conflict-title", "console-conflict-text")
-        }
-        ErrorCode::InvalidQuery | ErrorCode::ValidationFailed => {
-            (StatusCode::BAD_REQUEST, "console-bad-form-title", "console-bad-form-text")
-        }
+        ErrorCode::Forbidden => (
+            StatusCode::FORBIDDEN,
+            "console-forbidden-title",
+            "console-forbidden-text",
+        ),
+        ErrorCode::StaleVersion => (
+            StatusCode::CONFLICT,
+            "console-conflict-title",
+            "console-stale-text",
+        ),
+        ErrorCode::InvalidState | ErrorCode::Duplicate | ErrorCode::InUse => (
+            StatusCode::CONFLICT,
+            "console-conflict-title",
+            "console-conflict-text",
+        ),
+        ErrorCode::InvalidQuery | ErrorCode::ValidationFailed => (
+            StatusCode::BAD_REQUEST,
+            "console-bad-form-title",
+            "console-bad-form-text",
+        ),
         ErrorCode::StoreUnavailable => (
             StatusCode::SERVICE_UNAVAILABLE,
             "error-title",
             "console-unavailable-text",
         ),
-        _ => (StatusCode::INTERNAL_SERVER_ERROR, "error-title", "console-unavailable-text"),
+        _ => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "error-title",
+            "console-unavailable-text",
+        ),
     };
     message_for(lang, status, lang.t(heading), lang.t(text), Some(who), here)
 }

@@ -61,15 +61,27 @@ mod tests {
     #[test]
     fn only_this_host_may_post() {
         let uri: Uri = "/console/keluar".parse().unwrap();
-        let ok = headers(&[("host", "wadah.example:8080"), ("origin", "http://wadah.example:8080")]);
+        let ok = headers(&[
+            ("host", "wadah.example:8080"),
+            ("origin", "http://wadah.example:8080"),
+        ]);
         assert!(same_origin(&uri, &ok));
-        let referer = headers(&[("host", "wadah.example"), ("referer", "https://wadah.example/console?x=1")]);
+        let referer = headers(&[
+            ("host", "wadah.example"),
+            ("referer", "https://wadah.example/console?x=1"),
+        ]);
         assert!(same_origin(&uri, &referer));
         let evil = headers(&[("host", "wadah.example"), ("origin", "https://evil.example")]);
         assert!(!same_origin(&uri, &evil));
-        let sneaky = headers(&[("host", "wadah.example"), ("origin", "https://wadah.example.evil.example")]);
+        let sneaky = headers(&[
+            ("host", "wadah.example"),
+            ("origin", "https://wadah.example.evil.example"),
+        ]);
         assert!(!same_origin(&uri, &sneaky));
-        assert!(!same_origin(&uri, &headers(&[("host", "wadah.example"), ("origin", "null")])));
+        assert!(!same_origin(
+            &uri,
+            &headers(&[("host", "wadah.example"), ("origin", "null")])
+        ));
         assert!(same_origin(&uri, &headers(&[("host", "wadah.example")])));
     }
 

@@ -232,7 +232,10 @@ pub async fn start(
         expires_at: now + config.absolute_timeout,
     };
     state.store().create_session(&session).await?;
-    state.store().purge_sessions(now, now - config.idle_timeout).await?;
+    state
+        .store()
+        .purge_sessions(now, now - config.idle_timeout)
+        .await?;
     Ok(config.set_cookie(https, &id))
 }
 
@@ -247,7 +250,9 @@ fn random_token(state: &AppState) -> String {
 #[derive(Debug)]
 pub enum SessionRejection {
     /// No live session: go and sign in, then come back to `next`.
-    SignIn { next: String },
+    SignIn {
+        next: String,
+    },
     /// A form without the session's token, or from another origin.
     Forged(Lang),
     /// The form could not be read (too large, not a form).
@@ -259,8 +264,7 @@ impl IntoResponse for SessionRejection {
     fn into_response(self) -> Response {
         match self {
             Self::SignIn { next } => {
-                Redirect::to(&format!("{SIGN_IN_PATH}?kembali={}", encode_component(&next)))
-                    .into_response()
+                Redirect::to(&format!("{SIGN_IN_PATH}?kembali={}", encode_component(&next))).into_response()
             }
             Self::Forged(lang) => crate::console::view::message(
                 lang,
@@ -345,7 +349,9 @@ impl FromRequest<AppState> for Posted {
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = request.into_parts();
-        let lang = Lang::from_request_parts(&mut parts, state).await.unwrap_or_default();
+        let lang = Lang::from_request_parts(&mut parts, state)
+            .await
+            .unwrap_or_default();
         let who = SignedIn::from_request_parts(&mut parts, state).await?;
         if !csrf::same_origin(&parts.uri, &parts.headers) {
             return Err(SessionRejection::Forged(lang));
@@ -376,7 +382,10 @@ mod tests {
     #[test]
     fn cookies_are_http_only_lax_and_host_prefixed_over_https() {
         let c = SessionConfig::default();
-        assert_eq!(c.set_cookie(false, "abc"), "wadah_sesi=abc; Path=/; HttpOnly; SameSite=Lax");
+        assert_eq!(
+            c.set_cookie(false, "abc"),
+            "wadah_sesi=abc; Path=/; HttpOnly; SameSite=Lax"
+        );
         assert_eq!(
             c.set_cookie(true, "abc"),
             "__Host-wadah_sesi=abc; Path=/; HttpOnly; SameSite=Lax; Secure"
@@ -401,7 +410,10 @@ mod tests {
     #[test]
     fn the_cookie_is_found_among_others() {
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, HeaderValue::from_static("wadah_lang=en; wadah_sesi=xyz"));
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("wadah_lang=en; wadah_sesi=xyz"),
+        );
         assert_eq!(cookie_value(&h, COOKIE), Some("xyz"));
         assert_eq!(cookie_value(&h, SECURE_COOKIE), None);
     }

@@ -59,7 +59,10 @@ pub async fn locked(state: &AppState, keys: &Keys) -> StoreResult<bool> {
 pub async fn failed(state: &AppState, keys: &Keys) -> StoreResult<()> {
     let now = state.now();
     let restart = now - state.config().sessions.lockout;
-    state.store().record_login_failure(&keys.user, now, restart).await?;
+    state
+        .store()
+        .record_login_failure(&keys.user, now, restart)
+        .await?;
     if let Some(a) = &keys.address {
         state.store().record_login_failure(a, now, restart).await?;
     }
@@ -81,6 +84,10 @@ mod tests {
         let b = Keys::new("admin", None);
         assert_eq!(a.user, b.user);
         assert_ne!(a.user, Keys::new("admin2", None).user);
-        assert!(Keys::new("x", Some("192.0.2.1".parse().unwrap())).address.is_some());
+        assert!(
+            Keys::new("x", Some("192.0.2.1".parse().unwrap()))
+                .address
+                .is_some()
+        );
     }
 }

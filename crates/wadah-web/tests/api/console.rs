@@ -31,9 +31,14 @@ fn encode(pairs: &[(&str, &str)]) -> String {
 }
 
 async fn try_sign_in(app: &TestApp, router: Option<&axum::Router>, username: &str, password: &str) -> Resp {
-    let call = app
-        .post("/console/masuk")
-        .raw(FORM, encode(&[("username", username), ("password", password), ("kembali", "/console")]));
+    let call = app.post("/console/masuk").raw(
+        FORM,
+        encode(&[
+            ("username", username),
+            ("password", password),
+            ("kembali", "/console"),
+        ]),
+    );
     match router {
         Some(r) => call.on(r).send().await,
         None => call.send().await,
@@ -84,12 +89,22 @@ api_test!(signing_in_starts_a_session_in_an_http_only_cookie_and_wrong_answers_s
 async fn signing_in_starts_a_session_in_an_http_only_cookie_and_wrong_answers_say_nothing_more(app: TestApp) {
     set_password(&app, "admin").await;
     let anonymous = app.get("/console/instansi").send().await.status(303);
-    assert_eq!(anonymous.headers["location"], "/console/masuk?kembali=%2Fconsole%2Finstansi");
+    assert_eq!(
+        anonymous.headers["location"],
+        "/console/masuk?kembali=%2Fconsole%2Finstansi"
+    );
     let form = app.get("/console/masuk").send().await.ok().text();
-    assert!(form.contains("<html lang=\"id\"") && form.contains("Masuk ke konsol"), "{form}");
+    assert!(
+        form.contains("<html lang=\"id\"") && form.contains("Masuk ke konsol"),
+        "{form}"
+    );
 
-    let wrong = try_sign_in(&app, None, "admin", "bukan-kata-sandinya").await.status(401);
-    let unknown = try_sign_in(&app, None, "tidak-ada", "bukan-kata-sandinya").await.status(401);
+    let wrong = try_sign_in(&app, None, "admin", "bukan-kata-sandinya")
+        .await
+        .status(401);
+    let unknown = try_sign_in(&app, None, "tidak-ada", "bukan-kata-sandinya")
+        .await
+        .status(401);
     for page in [&wrong, &unknown] {
         assert!(page.text().contains("Nama pengguna atau kata sandi salah."));
         assert!(page.headers.get("set-cookie").is_none());
@@ -100,7 +115,10 @@ async fn signing_in_starts_a_session_in_an_http_only_cookie_and_wrong_answers_sa
     assert_eq!(ok.headers["location"], "/console");
     let set = ok.headers["set-cookie"].to_str().unwrap().to_owned();
     assert!(
-        set.starts_with("wadah_sesi=") && set.contains("HttpOnly") && set.contains("SameSite=Lax") && !set.contains("Secure"),
+        set.starts_with("wadah_sesi=")
+            && set.contains("HttpOnly")
+            && set.contains("SameSite=Lax")
+            && !set.contains("Secure"),
         "{set}"
     );
     let cookie = cookie_of(&ok);
@@ -120,7 +138,12 @@ async fn signing_in_starts_a_session_in_an_http_only_cookie_and_wrong_answers_sa
     assert!(html.contains("Selamat datang, Admin Diskominfo"), "{html}");
     assert!(html.contains("akun lokal"), "the sign-in method is shown");
     assert_eq!(home.headers["cache-control"], "no-store");
-    assert!(!home.headers["content-security-policy"].to_str().unwrap().contains("unsafe-inline"));
+    assert!(
+        !home.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("unsafe-inline")
+    );
     assert!(html.len() < 100_000);
 
     // Over HTTPS the cookie is Secure with the __Host- prefix.
@@ -131,9 +154,14 @@ async fn signing_in_starts_a_session_in_an_http_only_cookie_and_wrong_answers_sa
         },
         ..WebConfig::default()
     });
-    let secure = try_sign_in(&app, Some(&https), "admin", PASSWORD).await.status(303);
+    let secure = try_sign_in(&app, Some(&https), "admin", PASSWORD)
+        .await
+        .status(303);
     let set = secure.headers["set-cookie"].to_str().unwrap();
-    assert!(set.starts_with("__Host-wadah_sesi=") && set.contains("; Secure") && set.contains("Path=/"), "{set}");
+    assert!(
+        set.starts_with("__Host-wadah_sesi=") && set.contains("; Secure") && set.contains("Path=/"),
+        "{set}"
+    );
 }
 
 api_test!(repeated_failures_lock_a_username_whether_or_not_it_exists);
@@ -141,11 +169,16 @@ async fn repeated_failures_lock_a_username_whether_or_not_it_exists(app: TestApp
     set_password(&app, "admin").await;
     for name in ["admin", "hantu"] {
         for _ in 0..5 {
-            try_sign_in(&app, None, name, "tebakan-yang-salah").await.status(401);
+            try_sign_in(&app, None, name, "tebakan-yang-salah")
+                .await
+                .status(401);
         }
         let locked = try_sign_in(&app, None, name, PASSWORD).await.status(429);
         assert!(locked.text().contains("Terlalu banyak percobaan"), "{name}");
-        assert!(locked.headers.get("set-cookie").is_none(), "the right password does not get in");
+        assert!(
+            locked.headers.get("set-cookie").is_none(),
+            "the right password does not get in"
+        );
     }
     // Another username is not locked by those failures.
     set_password(&app, "auditor").await;
@@ -164,7 +197,12 @@ async fn sessions_end_when_idle_at_their_absolute_end_and_at_sign_out(app: TestA
     get(&app, &s, "/console").await.ok();
     app.clock.advance(chrono::Duration::minutes(31));
     let idle = get(&app, &s, "/console").await.status(303);
-    assert!(idle.headers["location"].to_str().unwrap().starts_with("/console/masuk"));
+    assert!(
+        idle.headers["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/console/masuk")
+    );
 
     // Absolute end: 1 hour here, however active.
     let short = app.with_config(WebConfig {
@@ -174,16 +212,32 @@ async fn sessions_end_when_idle_at_their_absolute_end_and_at_sign_out(app: TestA
         },
         ..WebConfig::default()
     });
-    let cookie = cookie_of(&try_sign_in(&app, Some(&short), "admin", PASSWORD).await.status(303));
+    let cookie = cookie_of(
+        &try_sign_in(&app, Some(&short), "admin", PASSWORD)
+            .await
+            .status(303),
+    );
     for minutes in [20, 20, 19] {
         app.clock.advance(chrono::Duration::minutes(minutes));
-        app.get("/console").header("cookie", &cookie).on(&short).send().await.ok();
+        app.get("/console")
+            .header("cookie", &cookie)
+            .on(&short)
+            .send()
+            .await
+            .ok();
     }
     app.clock.advance(chrono::Duration::minutes(1));
-    app.get("/console").header("cookie", &cookie).on(&short).send().await.status(303);
+    app.get("/console")
+        .header("cookie", &cookie)
+        .on(&short)
+        .send()
+        .await
+        .status(303);
 
     let s = sign_in(&app, "admin").await;
-    let out = post(&app, &s, "/console/keluar", &[("csrf", &s.csrf)]).await.status(303);
+    let out = post(&app, &s, "/console/keluar", &[("csrf", &s.csrf)])
+        .await
+        .status(303);
     assert!(out.headers["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
     get(&app, &s, "/console").await.status(303);
 }
@@ -227,18 +281,35 @@ async fn forms_without_the_session_token_or_from_another_site_are_refused_and_ch
     post(&app, &s, path, &stolen).await.status(403);
 
     let created = post(&app, &s, path, &good).await.status(303);
-    assert_eq!(created.headers["location"], "/console/instansi/bpsdm/aplikasi/sikd");
-    let app_page = get(&app, &s, "/console/instansi/bpsdm/aplikasi/sikd").await.ok().text();
+    assert_eq!(
+        created.headers["location"],
+        "/console/instansi/bpsdm/aplikasi/sikd"
+    );
+    let app_page = get(&app, &s, "/console/instansi/bpsdm/aplikasi/sikd")
+        .await
+        .ok()
+        .text();
     assert!(app_page.contains("Sistem Informasi Kearsipan"));
-    let log = app.store.list_changes(&Default::default(), &PageRequest::default()).await.unwrap();
-    assert_eq!(log.items[0].actor.as_str(), "user:bpsdm-admin", "the change log names the person");
+    let log = app
+        .store
+        .list_changes(&Default::default(), &PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        log.items[0].actor.as_str(),
+        "user:bpsdm-admin",
+        "the change log names the person"
+    );
 }
 
 api_test!(an_agency_admin_neither_sees_nor_changes_another_agency_and_readers_change_nothing);
 async fn an_agency_admin_neither_sees_nor_changes_another_agency_and_readers_change_nothing(app: TestApp) {
     let s = sign_in(&app, "bpsdm-admin").await;
     let agencies = get(&app, &s, "/console/instansi").await.ok().text();
-    assert!(agencies.contains("BPSDM") && !agencies.contains("Dinas Sosial"), "{agencies}");
+    assert!(
+        agencies.contains("BPSDM") && !agencies.contains("Dinas Sosial"),
+        "{agencies}"
+    );
     for path in [
         "/console/instansi/dinsos",
         "/console/instansi/dinsos/aplikasi/e-bansos",
@@ -251,7 +322,10 @@ async fn an_agency_admin_neither_sees_nor_changes_another_agency_and_readers_cha
         let html = page.text();
         assert!(html.contains("Halaman tidak ditemukan"), "{path}: {html}");
         assert!(!html.contains("e-bansos") || path.contains("e-bansos"), "{path}");
-        assert!(!html.contains("Aplikasi e-bansos"), "no data of dinsos leaks on {path}");
+        assert!(
+            !html.contains("Aplikasi e-bansos"),
+            "no data of dinsos leaks on {path}"
+        );
     }
     let fields = [
         ("csrf", s.csrf.as_str()),
@@ -261,22 +335,48 @@ async fn an_agency_admin_neither_sees_nor_changes_another_agency_and_readers_cha
         ("audience", "public"),
         ("lifecycle_stage", "active"),
     ];
-    post(&app, &s, "/console/instansi/dinsos/aplikasi/e-bansos/ubah", &fields).await.status(404);
-    post(&app, &s, "/console/instansi/dinsos/aplikasi/baru", &fields).await.status(404);
-    let untouched = app.store.get_application(&code("dinsos"), &code("e-bansos")).await.unwrap();
+    post(
+        &app,
+        &s,
+        "/console/instansi/dinsos/aplikasi/e-bansos/ubah",
+        &fields,
+    )
+    .await
+    .status(404);
+    post(&app, &s, "/console/instansi/dinsos/aplikasi/baru", &fields)
+        .await
+        .status(404);
+    let untouched = app
+        .store
+        .get_application(&code("dinsos"), &code("e-bansos"))
+        .await
+        .unwrap();
     assert_eq!(untouched.spec.name.as_str(), "Aplikasi e-bansos");
 
     // The auditor reads everything and changes nothing (a 403 page).
     let auditor = sign_in(&app, "auditor").await;
-    get(&app, &auditor, "/console/instansi/dinsos/aplikasi/e-bansos").await.ok();
-    let denied = get(&app, &auditor, "/console/instansi/dinsos/aplikasi/e-bansos/ubah").await.status(403);
+    get(&app, &auditor, "/console/instansi/dinsos/aplikasi/e-bansos")
+        .await
+        .ok();
+    let denied = get(&app, &auditor, "/console/instansi/dinsos/aplikasi/e-bansos/ubah")
+        .await
+        .status(403);
     assert!(denied.text().contains("Akses ditolak"));
     let mut as_auditor = fields;
     as_auditor[0].1 = auditor.csrf.as_str();
-    post(&app, &auditor, "/console/instansi/dinsos/aplikasi/e-bansos/ubah", &as_auditor)
+    post(
+        &app,
+        &auditor,
+        "/console/instansi/dinsos/aplikasi/e-bansos/ubah",
+        &as_auditor,
+    )
+    .await
+    .status(403);
+    let still = app
+        .store
+        .get_application(&code("dinsos"), &code("e-bansos"))
         .await
-        .status(403);
-    let still = app.store.get_application(&code("dinsos"), &code("e-bansos")).await.unwrap();
+        .unwrap();
     assert_eq!(still.meta.version, untouched.meta.version);
 }
 
@@ -296,16 +396,28 @@ async fn a_form_error_names_the_field_in_the_readers_language_and_keeps_what_was
     ];
     let page = post(&app, &s, path, &typed).await.status(422);
     let html = page.text();
-    assert!(html.contains("value=\"Layanan Riwayat Jabatan\""), "the name is kept: {html}");
-    assert!(html.contains("value=\"Kode Salah\""), "the bad code is kept to correct");
+    assert!(
+        html.contains("value=\"Layanan Riwayat Jabatan\""),
+        "the name is kept: {html}"
+    );
+    assert!(
+        html.contains("value=\"Kode Salah\""),
+        "the bad code is kept to correct"
+    );
     assert!(html.contains("value=\"https://simpeg.example.go.id/jabatan/\""));
-    assert!(html.contains("id=\"f-code-error\">Kode harus 2–32 karakter"), "{html}");
+    assert!(
+        html.contains("id=\"f-code-error\">Kode harus 2–32 karakter"),
+        "{html}"
+    );
     assert!(html.contains("aria-invalid=\"true\" aria-describedby=\"f-code-error\""));
 
     let english = app
         .post(path)
         .header("cookie", &format!("{}; wadah_lang=en", s.cookie))
-        .raw(FORM, encode(&[typed.as_slice(), &[("timeout_ms", "50")]].concat()))
+        .raw(
+            FORM,
+            encode(&[typed.as_slice(), &[("timeout_ms", "50")]].concat()),
+        )
         .send()
         .await
         .status(422)
@@ -317,7 +429,10 @@ async fn a_form_error_names_the_field_in_the_readers_language_and_keeps_what_was
     fixed[1].1 = "riwayat-jabatan";
     fixed[6].1 = "50";
     let slow = post(&app, &s, path, &fixed).await.status(422).text();
-    assert!(slow.contains("id=\"f-timeout_ms-error\">Batas waktu harus bilangan bulat"), "{slow}");
+    assert!(
+        slow.contains("id=\"f-timeout_ms-error\">Batas waktu harus bilangan bulat"),
+        "{slow}"
+    );
     assert!(slow.contains("value=\"riwayat-jabatan\""));
 
     let mut taken = fixed;
@@ -330,7 +445,9 @@ async fn a_form_error_names_the_field_in_the_readers_language_and_keeps_what_was
     post(&app, &s, path, &fixed).await.status(303);
     let stored = app
         .store
-        .get_service(&spec(serde_json::json!({"agency": "bpsdm", "application": "simpeg", "service": "riwayat-jabatan"})))
+        .get_service(&spec(
+            serde_json::json!({"agency": "bpsdm", "application": "simpeg", "service": "riwayat-jabatan"}),
+        ))
         .await
         .unwrap();
     assert_eq!(stored.spec.timeout_ms, 5000);
@@ -361,26 +478,57 @@ async fn the_providing_agency_approves_or_rejects_with_a_reason(app: TestApp) {
 
     // The consumer's admin sees the request but cannot decide it.
     let bpsdm = sign_in(&app, "bpsdm-admin").await;
-    let seen = get(&app, &bpsdm, &format!("/console/permohonan/{asked}")).await.ok().text();
-    assert!(seen.contains("Mencocokkan data pegawai") && !seen.contains("Setujui"), "{seen}");
+    let seen = get(&app, &bpsdm, &format!("/console/permohonan/{asked}"))
+        .await
+        .ok()
+        .text();
+    assert!(
+        seen.contains("Mencocokkan data pegawai") && !seen.contains("Setujui"),
+        "{seen}"
+    );
     let form = [("csrf", bpsdm.csrf.as_str()), ("keputusan", "setujui")];
-    post(&app, &bpsdm, &format!("/console/permohonan/{asked}/keputusan"), &form).await.status(403);
-    get(&app, &bpsdm, &format!("/console/permohonan/{seeded}")).await.status(404);
+    post(
+        &app,
+        &bpsdm,
+        &format!("/console/permohonan/{asked}/keputusan"),
+        &form,
+    )
+    .await
+    .status(403);
+    get(&app, &bpsdm, &format!("/console/permohonan/{seeded}"))
+        .await
+        .status(404);
 
     let dinsos = sign_in(&app, "dinsos-admin").await;
     let list = get(&app, &dinsos, "/console/permohonan").await.ok().text();
     assert!(list.contains(&format!("/console/permohonan/{asked}")));
     let home = get(&app, &dinsos, "/console").await.ok().text();
-    assert!(home.contains("dinsos/e-bansos/penerima"), "pending on the home page: {home}");
-    let page = get(&app, &dinsos, &format!("/console/permohonan/{asked}")).await.ok().text();
+    assert!(
+        home.contains("dinsos/e-bansos/penerima"),
+        "pending on the home page: {home}"
+    );
+    let page = get(&app, &dinsos, &format!("/console/permohonan/{asked}"))
+        .await
+        .ok()
+        .text();
     assert!(page.contains("Setujui") && page.contains("Tolak"));
 
     // A rejection needs a reason: the form comes back with the message next to the field.
     let decide = format!("/console/permohonan/{seeded}/keputusan");
-    let no_reason = [("csrf", dinsos.csrf.as_str()), ("keputusan", "tolak"), ("alasan", " ")];
+    let no_reason = [
+        ("csrf", dinsos.csrf.as_str()),
+        ("keputusan", "tolak"),
+        ("alasan", " "),
+    ];
     let again = post(&app, &dinsos, &decide, &no_reason).await.status(422).text();
-    assert!(again.contains("id=\"f-alasan-error\">Tuliskan alasan penolakan"), "{again}");
-    assert_eq!(app.store.get_request(&seeded).await.unwrap().status, RequestStatus::Pending);
+    assert!(
+        again.contains("id=\"f-alasan-error\">Tuliskan alasan penolakan"),
+        "{again}"
+    );
+    assert_eq!(
+        app.store.get_request(&seeded).await.unwrap().status,
+        RequestStatus::Pending
+    );
     let reject = [
         ("csrf", dinsos.csrf.as_str()),
         ("keputusan", "tolak"),
@@ -392,30 +540,59 @@ async fn the_providing_agency_approves_or_rejects_with_a_reason(app: TestApp) {
     assert_eq!(rejected.reason, "Data keluarga hanya untuk Dinas Sosial");
 
     let approve = [("csrf", dinsos.csrf.as_str()), ("keputusan", "setujui")];
-    post(&app, &dinsos, &format!("/console/permohonan/{asked}/keputusan"), &approve)
-        .await
-        .status(303);
+    post(
+        &app,
+        &dinsos,
+        &format!("/console/permohonan/{asked}/keputusan"),
+        &approve,
+    )
+    .await
+    .status(303);
     let approved = app.store.get_request(&asked).await.unwrap();
     assert_eq!(approved.status, RequestStatus::Approved);
     let right = approved.right.expect("the approval granted a right");
     assert!(app.store.get_right(&right).await.is_ok());
-    let shown = get(&app, &dinsos, &format!("/console/permohonan/{asked}")).await.ok().text();
+    let shown = get(&app, &dinsos, &format!("/console/permohonan/{asked}"))
+        .await
+        .ok()
+        .text();
     assert!(shown.contains("Disetujui") && !shown.contains("name=\"keputusan\""));
     // Deciding twice is refused and changes nothing.
-    post(&app, &dinsos, &format!("/console/permohonan/{asked}/keputusan"), &approve)
-        .await
-        .status(409);
+    post(
+        &app,
+        &dinsos,
+        &format!("/console/permohonan/{asked}/keputusan"),
+        &approve,
+    )
+    .await
+    .status(409);
 }
 
 api_test!(the_evidence_log_change_log_and_users_pages_follow_the_role);
 async fn the_evidence_log_change_log_and_users_pages_follow_the_role(app: TestApp) {
     let auditor = sign_in(&app, "auditor").await;
-    let evidence = get(&app, &auditor, "/console/jejak?request_id=abc&consumer=dinsos%2Fe-bansos").await.ok().text();
+    let evidence = get(
+        &app,
+        &auditor,
+        "/console/jejak?request_id=abc&consumer=dinsos%2Fe-bansos",
+    )
+    .await
+    .ok()
+    .text();
     assert!(evidence.contains("Jejak audit") && evidence.contains("Tidak ada pertukaran yang cocok."));
-    assert!(evidence.contains("value=\"dinsos/e-bansos\""), "the search is kept");
-    let bad = get(&app, &auditor, "/console/jejak?from=kemarin").await.status(400).text();
+    assert!(
+        evidence.contains("value=\"dinsos/e-bansos\""),
+        "the search is kept"
+    );
+    let bad = get(&app, &auditor, "/console/jejak?from=kemarin")
+        .await
+        .status(400)
+        .text();
     assert!(bad.contains("Waktu tidak valid"));
-    let bad = get(&app, &auditor, "/console/jejak?consumer=Bukan%20Kode").await.status(400).text();
+    let bad = get(&app, &auditor, "/console/jejak?consumer=Bukan%20Kode")
+        .await
+        .status(400)
+        .text();
     assert!(bad.contains("Isian pencarian tidak valid"));
     let changes = get(&app, &auditor, "/console/perubahan").await.ok().text();
     assert!(changes.contains("system:test-seed"), "{changes}");
@@ -424,7 +601,10 @@ async fn the_evidence_log_change_log_and_users_pages_follow_the_role(app: TestAp
 
     let bpsdm = sign_in(&app, "bpsdm-admin").await;
     let users = get(&app, &bpsdm, "/console/pengguna").await.ok().text();
-    assert!(users.contains("bpsdm-admin") && !users.contains("dinsos-admin"), "{users}");
+    assert!(
+        users.contains("bpsdm-admin") && !users.contains("dinsos-admin"),
+        "{users}"
+    );
     let changes = get(&app, &bpsdm, "/console/perubahan").await.ok().text();
     assert!(!changes.contains("dinsos/"), "only bpsdm's changes: {changes}");
     let developer = sign_in(&app, "dev-simpeg").await;
