@@ -19,7 +19,7 @@ use wadah_store::*;
 use crate::access::{credentials, requests, rights};
 use crate::identity::{tokens, users};
 use crate::registry::{agencies, applications, governments, public_services, services};
-use crate::{SqlStore, audit, changes, gateway, health, signing_keys, upstream};
+use crate::{SqlStore, audit, changes, gateway, health, sessions, signing_keys, upstream};
 
 #[async_trait]
 impl RegistryRead for SqlStore {
@@ -474,5 +474,41 @@ impl PortalStore for SqlStore {
         page: &PageRequest,
     ) -> StoreResult<Page<wadah_domain::feedback::Feedback>> {
         crate::portal::list_feedback(self, agency, public_service, page).await
+    }
+}
+
+#[async_trait]
+impl SessionStore for SqlStore {
+    async fn create_session(&self, session: &NewSession) -> StoreResult<()> {
+        sessions::create(self, session).await
+    }
+    async fn session(&self, id_digest: &SecretDigest) -> StoreResult<Option<Session>> {
+        sessions::get(self, id_digest).await
+    }
+    async fn touch_session(&self, id_digest: &SecretDigest, at: Timestamp) -> StoreResult<()> {
+        sessions::touch(self, id_digest, at).await
+    }
+    async fn delete_session(&self, id_digest: &SecretDigest) -> StoreResult<bool> {
+        sessions::delete(self, id_digest).await
+    }
+    async fn delete_user_sessions(&self, username: &Username) -> StoreResult<u64> {
+        sessions::delete_for_user(self, username).await
+    }
+    async fn purge_sessions(&self, now: Timestamp, idle_before: Timestamp) -> StoreResult<u64> {
+        sessions::purge(self, now, idle_before).await
+    }
+    async fn login_failures(&self, key: &SecretDigest) -> StoreResult<Option<LoginFailures>> {
+        sessions::failures(self, key).await
+    }
+    async fn record_login_failure(
+        &self,
+        key: &SecretDigest,
+        at: Timestamp,
+        restart_before: Timestamp,
+    ) -> StoreResult<LoginFailures> {
+        sessions::record_failure(self, key, at, restart_before).await
+    }
+    async fn clear_login_failures(&self, key: &SecretDigest) -> StoreResult<()> {
+        sessions::clear_failures(self, key).await
     }
 }

@@ -44,6 +44,7 @@ mod portal;
 mod query;
 mod registry;
 mod rows;
+mod sessions;
 mod signing_keys;
 mod tx;
 mod upstream;

@@ -26,6 +26,7 @@ mod log;
 mod portal;
 mod registry;
 mod search;
+mod sessions;
 mod signing_keys;
 mod updates;
 mod upstream;
@@ -39,6 +40,7 @@ pub use log::*;
 pub use portal::*;
 pub use registry::*;
 pub use search::*;
+pub use sessions::*;
 pub use signing_keys::*;
 pub use updates::*;
 pub use upstream::*;
@@ -81,6 +83,8 @@ macro_rules! conformance_tests {
             audit_index_batches_replay_without_duplicates
             audit_keys_are_published_per_node
             portal_link_checks_and_feedback_follow_their_public_service
+            sessions_follow_their_user_and_end_when_asked
+            login_failures_count_restart_and_clear
         );
     };
     (@cases ($setup:expr) $($case:ident)*) => {

@@ -14,6 +14,7 @@ mod filters;
 mod page;
 mod portal;
 pub mod search;
+mod sessions;
 mod traits;
 
 pub use audit::*;
@@ -21,6 +22,7 @@ pub use error::StoreError;
 pub use filters::*;
 pub use page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest};
 pub use portal::PortalStore;
+pub use sessions::*;
 pub use traits::*;
 
 pub type StoreResult<T> = Result<T, StoreError>;

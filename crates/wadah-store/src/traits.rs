@@ -420,6 +420,7 @@ pub trait Store:
     + SigningKeys
     + crate::AuditIndex
     + crate::PortalStore
+    + crate::SessionStore
 {
 }
 
@@ -435,5 +436,6 @@ impl<T> Store for T where
         + SigningKeys
         + crate::AuditIndex
         + crate::PortalStore
+        + crate::SessionStore
 {
 }

@@ -15,6 +15,8 @@ pub struct WebConfig {
     pub link_check: crate::link_check::LinkCheckConfig,
     /// How much anonymous feedback the public portal accepts.
     pub feedback: crate::portal::feedback::FeedbackLimits,
+    /// Sign-in sessions of the console (and later portals): lifetimes, cookies, throttling.
+    pub sessions: crate::session::SessionConfig,
 }
 
 impl Default for WebConfig {
@@ -25,6 +27,7 @@ impl Default for WebConfig {
             gateway_url: String::new(),
             link_check: crate::link_check::LinkCheckConfig::default(),
             feedback: crate::portal::feedback::FeedbackLimits::default(),
+            sessions: crate::session::SessionConfig::default(),
         }
     }
 }

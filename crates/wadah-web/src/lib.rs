@@ -19,6 +19,7 @@ pub mod api;
 pub mod codes;
 mod config;
 pub mod developer;
+pub mod console;
 pub mod error;
 pub mod extract;
 pub mod link_check;
@@ -28,6 +29,7 @@ mod pagination;
 pub mod password;
 pub mod portal;
 mod response;
+pub mod session;
 mod state;
 pub mod telemetry;
 
@@ -56,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::routes())
         .merge(portal::routes())
         .merge(developer::routes())
+        .merge(console::routes())
         .route(
             "/api/v1/openapi.json",
             get(move || async move {

@@ -24,6 +24,11 @@ impl<T: Serialize> Tagged<T> {
         }
     }
 
+    /// The version and the object, for callers that render it themselves (the console).
+    pub fn into_parts(self) -> (i64, T) {
+        (self.version, self.body)
+    }
+
     /// `201 Created` with the new object's address.
     pub fn created(version: i64, location: String, body: T) -> Self {
         Self {

@@ -64,6 +64,14 @@ pub struct RawSecrets {
 pub struct RawWeb {
     pub listen: Option<SocketAddr>,
     pub max_body_bytes: Option<usize>,
+    /// Console sessions: mark cookies `Secure` (`__Host-`): people reach Wadah over HTTPS.
+    pub secure_cookies: Option<bool>,
+    /// Console sessions: believe `X-Forwarded-Proto` (only behind a proxy that always sets it).
+    pub trust_forwarded_proto: Option<bool>,
+    /// Console sessions end after this many idle minutes (default 30).
+    pub session_idle_minutes: Option<i64>,
+    /// Console sessions end this many hours after sign-in at the latest (default 12).
+    pub session_max_hours: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -143,6 +151,8 @@ pub struct Config {
     pub master_key_file: PathBuf,
     /// Access tokens, gateway assertions and their signing keys (`[oauth]`).
     pub oauth: OauthConfig,
+    /// Console sign-in sessions (`web.secure_cookies`, `web.session_*`).
+    pub sessions: wadah_web::session::SessionConfig,
 }
 
 /// The gateway keys beyond its address (see `wadah.example.toml`).
@@ -254,6 +264,7 @@ impl Config {
         if web_listen == gateway_listen {
             bail!("web.listen and gateway.listen must differ: the two listeners are never mixed");
         }
+        let sessions = session_settings(&raw.web)?;
         let gateway = gateway_settings(raw.gateway)?;
         let oauth = oauth_settings(raw.oauth)?;
         let master_key_file = raw
@@ -261,6 +272,7 @@ impl Config {
             .master_key_file
             .unwrap_or_else(|| data_dir.join("master.key"));
         Ok(Self {
+            sessions,
             gateway,
             oauth,
             master_key_file,
@@ -274,6 +286,25 @@ impl Config {
             log_json,
         })
     }
+}
+
+/// `web.secure_cookies`, `web.trust_forwarded_proto`, `web.session_*`: the console's sessions.
+fn session_settings(raw: &RawWeb) -> anyhow::Result<wadah_web::session::SessionConfig> {
+    let idle = raw.session_idle_minutes.unwrap_or(30);
+    if !(1..=1440).contains(&idle) {
+        bail!("web.session_idle_minutes must be between 1 and 1440 (got {idle})");
+    }
+    let max = raw.session_max_hours.unwrap_or(12);
+    if !(1..=168).contains(&max) {
+        bail!("web.session_max_hours must be between 1 and 168 (got {max})");
+    }
+    Ok(wadah_web::session::SessionConfig {
+        idle_timeout: chrono::Duration::minutes(idle),
+        absolute_timeout: chrono::Duration::hours(max),
+        secure_cookies: raw.secure_cookies.unwrap_or(false),
+        trust_forwarded_proto: raw.trust_forwarded_proto.unwrap_or(false),
+        ..wadah_web::session::SessionConfig::default()
+    })
 }
 
 /// `gateway.tls_*`: certificate and key together or not at all; client certificates on top.

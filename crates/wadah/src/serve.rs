@@ -53,6 +53,7 @@ impl App {
         })?;
         let web = WebConfig {
             max_body_bytes: config.max_body_bytes,
+            sessions: config.sessions.clone(),
             ..WebConfig::default()
         };
         let audit_dir = config.audit_dir();

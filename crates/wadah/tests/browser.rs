@@ -489,3 +489,222 @@ async fn developer_and_feedback_journey(c: &Client, web: &str, axe: &str) {
     screenshot(c, "feedback").await;
     accessibility(c, axe, "/layanan/dinsos/pengajuan-bansos (feedback)").await;
 }
+
+/// The console in a real browser: the demo admin signs in, opens the main console pages (each
+/// screenshot and checked by axe-core), sees a form error next to its field, and signs out.
+#[test]
+fn the_console_works_in_a_real_browser_and_passes_the_accessibility_check() {
+    let Some(tools) = tools() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let demo = Demo::start(dir.path());
+    let web = demo.creds["web_url"].as_str().expect("web_url").to_owned();
+    let username = demo.creds["admin"]["username"]
+        .as_str()
+        .expect("admin username")
+        .to_owned();
+    let password = demo.creds["admin"]["password"]
+        .as_str()
+        .expect("admin password")
+        .to_owned();
+    let driver = Driver::start();
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let c = driver.browser().await;
+        let journey = tokio::spawn(console_journey(c.clone(), web, username, password, tools.axe)).await;
+        let _ = c.close().await;
+        if let Err(e) = journey {
+            std::panic::resume_unwind(e.into_panic());
+        }
+    });
+    demo.stop();
+}
+
+/// Opens `path`, checks a phrase, saves a screenshot and runs axe-core.
+async fn console_page(c: &Client, axe: &str, web: &str, path: &str, expect: &str, name: &str) {
+    c.goto(&format!("{web}{path}"))
+        .await
+        .expect("open a console page");
+    let text = body_text(c).await;
+    assert!(text.contains(expect), "{path} lacks {expect:?}:\n{text}");
+    let size = c
+        .execute("return document.documentElement.outerHTML.length;", vec![])
+        .await
+        .expect("page size");
+    assert!(
+        size.as_u64().unwrap_or(u64::MAX) < 100_000,
+        "{path} is too big: {size}"
+    );
+    screenshot(c, &format!("console-{name}")).await;
+    accessibility(c, axe, path).await;
+}
+
+async fn console_journey(client: Client, web: String, username: String, password: String, axe: String) {
+    let (c, axe) = (&client, axe.as_str());
+    // 1. Not signed in: the console sends the reader to the sign-in form, in Indonesian.
+    c.goto(&format!("{web}/console/instansi"))
+        .await
+        .expect("open /console");
+    assert_eq!(c.current_url().await.expect("url").path(), "/console/masuk");
+    assert_eq!(html_lang(c).await, "id");
+    screenshot(c, "console-sign-in").await;
+    accessibility(c, axe, "/console/masuk").await;
+
+    // 2. A wrong password first, then the right one; back to the page first asked for.
+    c.find(Locator::Css("#f-username"))
+        .await
+        .expect("username")
+        .send_keys(&username)
+        .await
+        .expect("type");
+    c.find(Locator::Css("#f-password"))
+        .await
+        .expect("password")
+        .send_keys("salah-sekali-ini")
+        .await
+        .expect("type");
+    c.find(Locator::Css(".signin button"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("submit");
+    assert!(
+        body_text(c)
+            .await
+            .contains("Nama pengguna atau kata sandi salah.")
+    );
+    accessibility(c, axe, "/console/masuk (error)").await;
+    c.find(Locator::Css("#f-password"))
+        .await
+        .expect("password")
+        .send_keys(&password)
+        .await
+        .expect("type");
+    c.find(Locator::Css(".signin button"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("submit");
+    assert_eq!(c.current_url().await.expect("url").path(), "/console/instansi");
+    let cookie = c
+        .execute("return document.cookie;", vec![])
+        .await
+        .expect("cookies");
+    assert!(
+        !cookie.as_str().unwrap_or_default().contains("wadah_sesi"),
+        "the session cookie is HttpOnly: {cookie}"
+    );
+
+    // 3. The main pages.
+    console_page(c, axe, &web, "/console", "Selamat datang", "home").await;
+    console_page(
+        c,
+        axe,
+        &web,
+        "/console/instansi",
+        "Badan Pengembangan Sumber Daya Manusia",
+        "agencies",
+    )
+    .await;
+    console_page(c, axe, &web, "/console/instansi/bpsdm", "simpeg", "agency").await;
+    console_page(
+        c,
+        axe,
+        &web,
+        "/console/instansi/bpsdm/aplikasi/simpeg",
+        "Layanan API",
+        "application",
+    )
+    .await;
+    c.find(Locator::Css("table a"))
+        .await
+        .expect("a service link")
+        .click()
+        .await
+        .expect("open a service");
+    assert!(body_text(c).await.contains("Alamat di gateway"));
+    screenshot(c, "console-service").await;
+    accessibility(c, axe, "service").await;
+    console_page(
+        c,
+        axe,
+        &web,
+        "/console/permohonan",
+        "Permohonan akses",
+        "requests",
+    )
+    .await;
+    console_page(c, axe, &web, "/console/jejak", "Jejak audit", "evidence").await;
+    console_page(c, axe, &web, "/console/perubahan", "Log perubahan", "changes").await;
+    console_page(c, axe, &web, "/console/pengguna", &username, "users").await;
+
+    // 4. A form with an error: the message sits next to the field and the typed name stays.
+    console_page(
+        c,
+        axe,
+        &web,
+        "/console/instansi/bpsdm/aplikasi/baru",
+        "Daftarkan aplikasi baru",
+        "form",
+    )
+    .await;
+    c.find(Locator::Css("#f-code"))
+        .await
+        .expect("code")
+        .send_keys("Kode Salah")
+        .await
+        .expect("type");
+    c.find(Locator::Css("#f-name"))
+        .await
+        .expect("name")
+        .send_keys("Aplikasi Uji")
+        .await
+        .expect("type");
+    c.find(Locator::Css(".console-form button"))
+        .await
+        .expect("save")
+        .click()
+        .await
+        .expect("submit");
+    let text = body_text(c).await;
+    assert!(text.contains("Kode harus 2–32 karakter"), "{text}");
+    let kept = c
+        .find(Locator::Css("#f-name"))
+        .await
+        .expect("name")
+        .prop("value")
+        .await
+        .expect("value");
+    assert_eq!(kept.as_deref(), Some("Aplikasi Uji"));
+    screenshot(c, "console-form-error").await;
+    accessibility(c, axe, "form with an error").await;
+
+    // 5. English, then sign out.
+    c.find(Locator::Css("#ganti-bahasa"))
+        .await
+        .expect("switch")
+        .click()
+        .await
+        .expect("click");
+    assert_eq!(html_lang(c).await, "en");
+    c.goto(&format!("{web}/console")).await.expect("home");
+    assert!(body_text(c).await.contains("Welcome"));
+    screenshot(c, "console-home-en").await;
+    accessibility(c, axe, "/console (en)").await;
+    c.find(Locator::Css(".signout button"))
+        .await
+        .expect("sign out")
+        .click()
+        .await
+        .expect("click");
+    assert_eq!(c.current_url().await.expect("url").path(), "/console/masuk");
+    c.goto(&format!("{web}/console")).await.expect("home again");
+    assert_eq!(
+        c.current_url().await.expect("url").path(),
+        "/console/masuk",
+        "signed out"
+    );
+}

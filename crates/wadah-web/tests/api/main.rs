@@ -13,6 +13,7 @@ mod audit;
 mod auth;
 mod certificates;
 mod changes;
+mod console;
 mod credentials;
 mod developer;
 mod directory_and_catalog;

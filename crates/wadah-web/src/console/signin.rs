@@ -1,0 +1,156 @@
+//! `GET|POST /console/masuk` (sign in) and `POST /console/keluar` (sign out).
+//!
+//! The sign-in form posts username and password; the answer to a wrong password, an unknown
+//! user and a disabled account is the same sentence, and a throttled attempt gets its own
+//! sentence whoever the username names (see `session::local`). The sign-in post has no session
+//! yet, so it is protected against login CSRF by the same-origin check only.
+
+use std::net::{IpAddr, SocketAddr};
+
+use askama::Template;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use wadah_store::SignInMethod;
+
+use super::view::{Frame, render};
+use crate::portal::Lang;
+use crate::session::{self, FormData, Posted, local};
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "console/signin.html")]
+struct SignInPage {
+    frame: Frame,
+    error: Option<String>,
+    username: String,
+    next: String,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct NextParam {
+    #[serde(default)]
+    kembali: String,
+}
+
+/// Only a console path is followed after sign-in (never another site: no open redirect).
+fn safe_next(raw: &str) -> String {
+    let ok = raw.starts_with("/console")
+        && !raw.starts_with("//")
+        && !raw.contains(['\\', '\r', '\n'])
+        && raw.len() <= 2048
+        && !raw.starts_with("/console/masuk")
+        && !raw.starts_with("/console/keluar");
+    if ok { raw.to_owned() } else { "/console".to_owned() }
+}
+
+fn page(lang: Lang, status: StatusCode, error: Option<String>, username: &str, next: &str) -> Response {
+    let here = "/console/masuk";
+    let view = SignInPage {
+        frame: Frame::new(lang, lang.t("console-sign-in-title"), here, None),
+        error,
+        username: username.to_owned(),
+        next: next.to_owned(),
+    };
+    render(status, &view)
+}
+
+/// `GET /console/masuk`: the form, or straight on when already signed in.
+pub async fn form(
+    State(state): State<AppState>,
+    lang: Lang,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+    query: Result<axum::extract::Query<NextParam>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let next = safe_next(&query.map(|q| q.0.kembali).unwrap_or_default());
+    if let Ok(Some(_)) = session::current(&uri, &headers, &state).await {
+        return Redirect::to(&next).into_response();
+    }
+    page(lang, StatusCode::OK, None, "", &next)
+}
+
+/// The client's address: the connection's peer (X-Forwarded-For is not believed: it is the
+/// client's to write; behind a proxy every attempt counts under the proxy's address, which
+/// the per-address limit allows for).
+fn address(parts: &Parts) -> Option<IpAddr> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+}
+
+/// `POST /console/masuk`.
+pub async fn submit(State(state): State<AppState>, request: Request) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let lang = Lang::from_request_parts(&mut parts, &state)
+        .await
+        .unwrap_or_default();
+    if !session::csrf::same_origin(&parts.uri, &parts.headers) {
+        return session::SessionRejection::Forged(lang).into_response();
+    }
+    let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024).await else {
+        return session::SessionRejection::BadForm(lang).into_response();
+    };
+    let Some(form) = FormData::parse(&bytes) else {
+        return session::SessionRejection::BadForm(lang).into_response();
+    };
+    let (username, password) = (form.get("username"), form.get("password"));
+    let next = safe_next(form.get("kembali"));
+    let outcome = match local::sign_in(&state, username, password, address(&parts)).await {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            tracing::warn!(error = %e, "sign-in could not reach the store");
+            return session::SessionRejection::Unavailable(lang).into_response();
+        }
+    };
+    let user = match outcome {
+        local::Outcome::SignedIn(user) => user,
+        local::Outcome::Failed => {
+            let error = Some(lang.t("console-sign-in-failed"));
+            return page(lang, StatusCode::UNAUTHORIZED, error, username, &next);
+        }
+        local::Outcome::Throttled => {
+            let error = Some(lang.t("console-sign-in-throttled"));
+            return page(lang, StatusCode::TOO_MANY_REQUESTS, error, username, &next);
+        }
+    };
+    let https = state.config().sessions.is_https(&parts.uri, &parts.headers);
+    match session::start(&state, &user, SignInMethod::Local, https).await {
+        Ok(cookie) => session::with_cookie(Redirect::to(&next).into_response(), &cookie),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot store the session");
+            session::SessionRejection::Unavailable(lang).into_response()
+        }
+    }
+}
+
+/// `POST /console/keluar`: ends the session and clears the cookie.
+pub async fn sign_out(State(state): State<AppState>, posted: Posted) -> Response {
+    if let Err(e) = posted.who.end(&state).await {
+        tracing::warn!(error = %e, "cannot end the session");
+    }
+    let cookie = state.config().sessions.clear_cookie(posted.who.https());
+    session::with_cookie(Redirect::to("/console/masuk").into_response(), &cookie)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_console_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next("/console/instansi/bpsdm"), "/console/instansi/bpsdm");
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/",
+            "/console/masuk",
+            "/console\\x",
+        ] {
+            assert_eq!(safe_next(bad), "/console", "{bad}");
+        }
+    }
+}
