@@ -17,6 +17,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod access;
+mod assessments;
 mod audit;
 mod directory;
 pub mod fixtures;
@@ -30,6 +31,7 @@ mod updates;
 mod upstream;
 
 pub use access::*;
+pub use assessments::*;
 pub use audit::*;
 pub use directory::*;
 pub use gateway::*;
@@ -78,6 +80,7 @@ macro_rules! conformance_tests {
             audit_index_searches_within_scope
             audit_index_batches_replay_without_duplicates
             audit_keys_are_published_per_node
+            assessments_keep_versions_files_and_history
         );
     };
     (@cases ($setup:expr) $($case:ident)*) => {

@@ -3,6 +3,7 @@
 //! shapes the answer; business rules stay in `wadah-domain`, storage in the store.
 
 mod access;
+pub mod assessments;
 pub mod agencies;
 pub mod applications;
 pub mod audit;
@@ -42,4 +43,5 @@ pub fn routes() -> Router<AppState> {
         .merge(tokens::routes())
         .merge(changes::routes())
         .merge(audit::routes())
+        .merge(assessments::routes())
 }
