@@ -41,7 +41,10 @@ pub async fn run(args: &IndexExportArgs) -> anyhow::Result<()> {
             args.instrument,
             args.year
         ),
-        _ => bail!("several governments have an assessment for {}; name one with --government", args.year),
+        _ => bail!(
+            "several governments have an assessment for {}; name one with --government",
+            args.year
+        ),
     };
     let instrument = load_instrument(&assessment.spec.instrument)?;
     let government = store

@@ -258,13 +258,27 @@ async fn export_writes_the_assessment_as_a_workbook() {
     let data = dir.path().to_str().unwrap();
     let out_path = dir.path().join("bontang.xlsx");
     let out = out_path.to_str().unwrap();
-    let args = ["index", "export", "--data-dir", data, "--year", "2026", "--output", out];
+    let args = [
+        "index",
+        "export",
+        "--data-dir",
+        data,
+        "--year",
+        "2026",
+        "--output",
+        out,
+    ];
     let missing = wadah(&args, "");
     assert!(!missing.status.success());
     let stderr = String::from_utf8_lossy(&missing.stderr);
-    assert!(stderr.contains("no indeks-spbe-2020 assessment for 2026"), "{stderr}");
+    assert!(
+        stderr.contains("no indeks-spbe-2020 assessment for 2026"),
+        "{stderr}"
+    );
 
-    let store = wadah_store_sqlite::open(&format!("sqlite://{data}/wadah.db")).await.unwrap();
+    let store = wadah_store_sqlite::open(&format!("sqlite://{data}/wadah.db"))
+        .await
+        .unwrap();
     let change = wadah_store::Change {
         actor: wadah_domain::Actor::system("test"),
         at: wadah_domain::time::from_millis(1_767_225_600_000),

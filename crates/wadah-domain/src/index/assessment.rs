@@ -97,7 +97,10 @@ pub fn load_instrument(id: &str) -> Result<Instrument, ValidationError> {
     let known = || Instrument::builtin_ids().collect::<Vec<_>>().join(", ");
     match Instrument::builtin(id) {
         Some(Ok(instrument)) => Ok(instrument),
-        Some(Err(e)) => Err(ValidationError::new("instrument", format!("the shipped instrument is broken: {e}"))),
+        Some(Err(e)) => Err(ValidationError::new(
+            "instrument",
+            format!("the shipped instrument is broken: {e}"),
+        )),
         None => Err(ValidationError::new(
             "instrument",
             format!("unknown instrument {id:?}; known: {}", known()),
@@ -239,7 +242,10 @@ pub struct EvaluationSpec {
 /// Checks a level against the instrument's scale.
 fn check_level(field: &'static str, level: Option<u8>, max: u8) -> Result<(), ValidationError> {
     match level {
-        Some(l) if l > max => Err(ValidationError::new(field, format!("a level is within 0..={max} (got {l})"))),
+        Some(l) if l > max => Err(ValidationError::new(
+            field,
+            format!("a level is within 0..={max} (got {l})"),
+        )),
         _ => Ok(()),
     }
 }
@@ -250,10 +256,16 @@ pub fn check_evidence_levels(levels: &[u8], max: u8) -> Result<Vec<u8>, Validati
     out.sort_unstable();
     out.dedup();
     if out.is_empty() {
-        return Err(ValidationError::new("levels", "name at least one level the evidence supports"));
+        return Err(ValidationError::new(
+            "levels",
+            "name at least one level the evidence supports",
+        ));
     }
     if out.iter().any(|&l| l == 0 || l > max) {
-        return Err(ValidationError::new("levels", format!("evidence supports levels within 1..={max}")));
+        return Err(ValidationError::new(
+            "levels",
+            format!("evidence supports levels within 1..={max}"),
+        ));
     }
     Ok(out)
 }
@@ -295,7 +307,12 @@ impl Assessment {
     }
 
     /// Sets the claim of one indicator (draft only).
-    pub fn set_claim(&mut self, instrument: &Instrument, number: u32, claim: ClaimSpec) -> Result<(), AssessmentError> {
+    pub fn set_claim(
+        &mut self,
+        instrument: &Instrument,
+        number: u32,
+        claim: ClaimSpec,
+    ) -> Result<(), AssessmentError> {
         self.require(AssessmentStatus::Draft, "changing a claim")?;
         check_level("claimed_level", claim.claimed_level, instrument.max_level)?;
         let entry = self.entry_mut(number)?;
@@ -338,9 +355,10 @@ impl Assessment {
 
     /// Whether any evidence item still refers to the file with this digest.
     pub fn uses_file(&self, sha256: &str) -> bool {
-        self.indicators.iter().flat_map(|e| &e.evidence).any(|e| {
-            matches!(&e.source, EvidenceSource::File(f) if f.sha256 == sha256)
-        })
+        self.indicators
+            .iter()
+            .flat_map(|e| &e.evidence)
+            .any(|e| matches!(&e.source, EvidenceSource::File(f) if f.sha256 == sha256))
     }
 
     /// Sets the evaluator's level and notes on one indicator (submitted only).
@@ -376,7 +394,9 @@ impl Assessment {
             });
         }
         match to {
-            AssessmentStatus::Submitted if self.status == AssessmentStatus::Draft => self.check_submittable()?,
+            AssessmentStatus::Submitted if self.status == AssessmentStatus::Draft => {
+                self.check_submittable()?
+            }
             AssessmentStatus::Evaluated => {
                 let open: Vec<String> = self
                     .indicators
@@ -426,7 +446,10 @@ impl Assessment {
 
     /// The claimed levels, a missing claim counted as 0.
     pub fn claimed_levels(&self) -> Vec<u8> {
-        self.indicators.iter().map(|e| e.claimed_level.unwrap_or(0)).collect()
+        self.indicators
+            .iter()
+            .map(|e| e.claimed_level.unwrap_or(0))
+            .collect()
     }
 
     /// The evaluator's levels, if every indicator has one.
@@ -504,7 +527,10 @@ mod tests {
         a.set_claim(&inst, 18, claim(2)).unwrap();
         a.add_evidence(18, link("e1", &[1])).unwrap();
         let err = a.move_to(AssessmentStatus::Submitted).unwrap_err();
-        assert_eq!(err.to_string(), "cannot submit: indicator 18 lacks evidence for level(s) 2");
+        assert_eq!(
+            err.to_string(),
+            "cannot submit: indicator 18 lacks evidence for level(s) 2"
+        );
         assert_eq!(a.status, AssessmentStatus::Draft);
         a.add_evidence(18, link("e2", &[2])).unwrap();
         a.move_to(AssessmentStatus::Submitted).unwrap();
@@ -520,13 +546,20 @@ mod tests {
             for to in [Draft, Submitted, Evaluated, Final] {
                 let allowed = matches!(
                     (from, to),
-                    (Draft, Submitted) | (Submitted, Draft) | (Submitted, Evaluated) | (Evaluated, Submitted) | (Evaluated, Final)
+                    (Draft, Submitted)
+                        | (Submitted, Draft)
+                        | (Submitted, Evaluated)
+                        | (Evaluated, Submitted)
+                        | (Evaluated, Final)
                 );
                 assert_eq!(from.can_move_to(to), allowed, "{from:?} → {to:?}");
             }
         }
         let mut a = fresh();
-        assert!(matches!(a.move_to(Final), Err(AssessmentError::IllegalMove { .. })));
+        assert!(matches!(
+            a.move_to(Final),
+            Err(AssessmentError::IllegalMove { .. })
+        ));
     }
 
     #[test]
@@ -534,11 +567,25 @@ mod tests {
         let inst = instrument();
         let mut a = fresh();
         a.status = AssessmentStatus::Submitted;
-        a.set_evaluation(&inst, 1, EvaluationSpec { level: Some(2), notes: Description::default() })
-            .unwrap();
+        a.set_evaluation(
+            &inst,
+            1,
+            EvaluationSpec {
+                level: Some(2),
+                notes: Description::default(),
+            },
+        )
+        .unwrap();
         let err = a.move_to(AssessmentStatus::Evaluated).unwrap_err();
         assert!(err.to_string().contains("2, 3"), "{err}");
-        let too_high = a.set_evaluation(&inst, 1, EvaluationSpec { level: Some(6), notes: Description::default() });
+        let too_high = a.set_evaluation(
+            &inst,
+            1,
+            EvaluationSpec {
+                level: Some(6),
+                notes: Description::default(),
+            },
+        );
         assert!(matches!(too_high, Err(AssessmentError::Invalid(_))));
     }
 

@@ -92,9 +92,21 @@ mod tests {
         use AssessmentStatus::*;
         let admin = who(Role::PlatformAdmin, None);
         let evaluator = who(Role::Evaluator, None);
-        assert_eq!(AssessmentAction::for_move(Submitted, Draft, &admin), AssessmentAction::Edit);
-        assert_eq!(AssessmentAction::for_move(Submitted, Draft, &evaluator), AssessmentAction::Evaluate);
-        assert_eq!(AssessmentAction::for_move(Draft, Submitted, &evaluator), AssessmentAction::Edit);
-        assert_eq!(AssessmentAction::for_move(Evaluated, Final, &admin), AssessmentAction::Evaluate);
+        assert_eq!(
+            AssessmentAction::for_move(Submitted, Draft, &admin),
+            AssessmentAction::Edit
+        );
+        assert_eq!(
+            AssessmentAction::for_move(Submitted, Draft, &evaluator),
+            AssessmentAction::Evaluate
+        );
+        assert_eq!(
+            AssessmentAction::for_move(Draft, Submitted, &evaluator),
+            AssessmentAction::Edit
+        );
+        assert_eq!(
+            AssessmentAction::for_move(Evaluated, Final, &admin),
+            AssessmentAction::Evaluate
+        );
     }
 }

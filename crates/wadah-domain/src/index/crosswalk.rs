@@ -80,7 +80,10 @@ mod tests {
         targets.dedup();
         assert_eq!(targets.len(), crosswalk.links.len());
         assert_eq!(crosswalk.informing(16), &[7, 18]);
-        assert!(crosswalk.informing(6).is_empty(), "geospatial information has no predecessor");
+        assert!(
+            crosswalk.informing(6).is_empty(),
+            "geospatial information has no predecessor"
+        );
     }
 
     #[test]
@@ -92,7 +95,10 @@ mod tests {
         let to = Instrument::builtin("indeks-pemdi-2026").unwrap().unwrap();
         assert_eq!(
             crosswalk.unknown_indicators(&from, &to),
-            vec!["indeks-pemdi-2026 21".to_owned(), "indeks-spbe-2020 48".to_owned()]
+            vec![
+                "indeks-pemdi-2026 21".to_owned(),
+                "indeks-spbe-2020 48".to_owned()
+            ]
         );
     }
 }

@@ -89,7 +89,13 @@ pub fn check_upload(declared: Option<&str>, bytes: &[u8]) -> Result<EvidenceType
     }
     let actual = EvidenceType::sniff(bytes).ok_or(UploadError::UnsupportedType)?;
     let declared = declared
-        .map(|d| d.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+        .map(|d| {
+            d.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        })
         .filter(|d| !d.is_empty() && d != "application/octet-stream");
     match declared {
         Some(d) if d != actual.media_type() => Err(UploadError::Mismatch {
@@ -110,7 +116,10 @@ pub fn clean_file_name(raw: &str) -> Result<String, ValidationError> {
         .take(MAX_FILE_NAME)
         .collect();
     if name.is_empty() || name == "." || name == ".." {
-        return Err(ValidationError::new("name", "give the file a name (e.g. perwal-spbe.pdf)"));
+        return Err(ValidationError::new(
+            "name",
+            "give the file a name (e.g. perwal-spbe.pdf)",
+        ));
     }
     Ok(name)
 }
@@ -121,8 +130,14 @@ mod tests {
 
     #[test]
     fn the_content_decides_the_type() {
-        assert_eq!(check_upload(Some("application/pdf"), b"%PDF-1.7 ..."), Ok(EvidenceType::Pdf));
-        assert_eq!(check_upload(None, b"\x89PNG\r\n\x1a\nrest"), Ok(EvidenceType::Png));
+        assert_eq!(
+            check_upload(Some("application/pdf"), b"%PDF-1.7 ..."),
+            Ok(EvidenceType::Pdf)
+        );
+        assert_eq!(
+            check_upload(None, b"\x89PNG\r\n\x1a\nrest"),
+            Ok(EvidenceType::Png)
+        );
         assert_eq!(
             check_upload(Some("application/octet-stream"), b"\xff\xd8\xff\xe0jfif"),
             Ok(EvidenceType::Jpeg)
@@ -135,11 +150,20 @@ mod tests {
 
     #[test]
     fn a_renamed_or_unknown_file_is_refused() {
-        assert_eq!(check_upload(Some("application/pdf"), b"MZ\x90\x00 executable"), Err(UploadError::UnsupportedType));
-        assert_eq!(check_upload(None, b"PK\x03\x04 some other zip"), Err(UploadError::UnsupportedType));
+        assert_eq!(
+            check_upload(Some("application/pdf"), b"MZ\x90\x00 executable"),
+            Err(UploadError::UnsupportedType)
+        );
+        assert_eq!(
+            check_upload(None, b"PK\x03\x04 some other zip"),
+            Err(UploadError::UnsupportedType)
+        );
         assert!(matches!(
             check_upload(Some("application/pdf"), b"\x89PNG\r\n\x1a\n"),
-            Err(UploadError::Mismatch { actual: "image/png", .. })
+            Err(UploadError::Mismatch {
+                actual: "image/png",
+                ..
+            })
         ));
         assert_eq!(check_upload(None, b""), Err(UploadError::Empty));
         let big = vec![b'%'; MAX_EVIDENCE_BYTES + 1];
@@ -149,7 +173,10 @@ mod tests {
     #[test]
     fn file_names_lose_their_path_and_control_characters() {
         assert_eq!(clean_file_name("../../etc/passwd").unwrap(), "passwd");
-        assert_eq!(clean_file_name("C:\\dok\\perwal \"spbe\".pdf").unwrap(), "perwal spbe.pdf");
+        assert_eq!(
+            clean_file_name("C:\\dok\\perwal \"spbe\".pdf").unwrap(),
+            "perwal spbe.pdf"
+        );
         assert!(clean_file_name("a/").is_err());
         assert_eq!(clean_file_name(&"x".repeat(500)).unwrap().len(), MAX_FILE_NAME);
     }

@@ -126,7 +126,11 @@ fn parse(text: &str) -> Option<Vec<PublishedResult>> {
 /// Folds a body's name for matching: lower case, single spaces, `Kabupaten` as `Kab.`, and
 /// without the leading `Pemerintah` (the registry may say `Kota Bontang`).
 fn fold(name: &str) -> String {
-    let lower = name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let lower = name
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
     let lower = lower.replace("kabupaten ", "kab. ");
     lower.strip_prefix("pemerintah ").unwrap_or(&lower).to_owned()
 }
@@ -218,7 +222,10 @@ mod tests {
         let rows = all();
         assert_eq!(rows.len(), 1236);
         for r in rows {
-            if matches!(r.kind, GovernmentKind::Kota | GovernmentKind::Kabupaten | GovernmentKind::Provinsi) {
+            if matches!(
+                r.kind,
+                GovernmentKind::Kota | GovernmentKind::Kabupaten | GovernmentKind::Provinsi
+            ) {
                 assert!(r.province.is_some(), "{} {} has no province", r.year, r.name);
             } else {
                 assert!(r.province.is_none(), "{}", r.name);
@@ -237,10 +244,16 @@ mod tests {
         let h = history("Kota Bontang");
         assert_eq!(h.len(), 2);
         assert_eq!((h[0].year, h[0].index), (2023, dec("2.83")));
-        assert_eq!((h[1].year, h[1].index, h[1].predikat.as_str()), (2024, dec("3.39"), "Baik"));
+        assert_eq!(
+            (h[1].year, h[1].index, h[1].predikat.as_str()),
+            (2024, dec("3.39"), "Baik")
+        );
         assert_eq!(h[1].province.as_deref(), Some("Kalimantan Timur"));
         assert_eq!(h[1].kind, GovernmentKind::Kota);
-        assert_eq!(history("Pemerintah Kabupaten Kolaka")[0].province.as_deref(), Some("Sulawesi Tenggara"));
+        assert_eq!(
+            history("Pemerintah Kabupaten Kolaka")[0].province.as_deref(),
+            Some("Sulawesi Tenggara")
+        );
     }
 
     #[test]
@@ -252,7 +265,11 @@ mod tests {
         let s = standing(dec("3.39"), rows.iter().copied()).unwrap();
         assert_eq!((s.rank, s.percentile), (1, dec("50")));
         let p = peers(2024, GovernmentKind::Kota, Some("Kalimantan Timur"), dec("3.39"));
-        assert!(p.same_province.iter().any(|r| r.name == "Pemerintah Kota Bontang"));
+        assert!(
+            p.same_province
+                .iter()
+                .any(|r| r.name == "Pemerintah Kota Bontang")
+        );
         assert!(p.same_province.windows(2).all(|w| w[0].index >= w[1].index));
         assert!(p.national.unwrap().of > 500);
     }

@@ -55,7 +55,11 @@ pub struct IndicatorLine {
 impl IndicatorLine {
     /// The levels without evidence as text (`2, 3`).
     pub fn missing_text(&self) -> String {
-        self.missing_evidence.iter().map(u8::to_string).collect::<Vec<_>>().join(", ")
+        self.missing_evidence
+            .iter()
+            .map(u8::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -163,10 +167,16 @@ fn standing_view(s: Standing) -> StandingView {
 pub struct ResultsError(pub String);
 
 /// Computes the results of `assessment` against `instrument`.
-pub fn compute(assessment: &Assessment, instrument: &Instrument, body: &Body<'_>) -> Result<AssessmentResults, ResultsError> {
+pub fn compute(
+    assessment: &Assessment,
+    instrument: &Instrument,
+    body: &Body<'_>,
+) -> Result<AssessmentResults, ResultsError> {
     let places = instrument.places;
     let score_of = |levels: Vec<u8>| -> Result<Score, ResultsError> {
-        let levels = instrument.levels(&levels).map_err(|e| ResultsError(e.to_string()))?;
+        let levels = instrument
+            .levels(&levels)
+            .map_err(|e| ResultsError(e.to_string()))?;
         instrument.score(&levels).map_err(|e| ResultsError(e.to_string()))
     };
     let own = score_of(assessment.claimed_levels())?;
@@ -182,14 +192,21 @@ pub fn compute(assessment: &Assessment, instrument: &Instrument, body: &Body<'_>
             aspect: instrument.aspects[ind.aspect].number,
             weight: ind.weight.to_decimal_string(0),
             claimed_level: entry.claimed_level,
-            claimed_level_name: entry.claimed_level.and_then(|l| instrument.level_name(i, l)).map(str::to_owned),
+            claimed_level_name: entry
+                .claimed_level
+                .and_then(|l| instrument.level_name(i, l))
+                .map(str::to_owned),
             evaluator_level: entry.evaluator_level,
             missing_evidence: entry.missing_evidence(),
             evidence_count: entry.evidence.len(),
         })
         .collect();
     let uses_published = instrument.id == "indeks-spbe-2020";
-    let published_rows = if uses_published { published::history(body.name) } else { Vec::new() };
+    let published_rows = if uses_published {
+        published::history(body.name)
+    } else {
+        Vec::new()
+    };
     let mut history: Vec<HistoryPoint> = published_rows
         .iter()
         .filter(|r| r.year < assessment.spec.year)
@@ -257,7 +274,10 @@ fn peer_view(
                 is_self: own.is_some_and(|o| o.name == r.name),
             })
             .collect(),
-        published_national: published_peers.as_ref().and_then(|p| p.national.clone()).map(standing_view),
+        published_national: published_peers
+            .as_ref()
+            .and_then(|p| p.national.clone())
+            .map(standing_view),
         published_same_kind: published_peers.and_then(|p| p.same_kind).map(standing_view),
         assessed_national: assessed_peers.national.map(standing_view),
         assessed_same_kind: assessed_peers.same_kind.map(standing_view),

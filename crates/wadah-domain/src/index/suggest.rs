@@ -135,7 +135,10 @@ fn bus_facts(facts: &PlatformFacts) -> Vec<String> {
                 .consumer_application
                 .as_ref()
                 .map(|a| format!("{}/{a}", l.consumer_agency));
-            [consumer, Some(format!("{}/{}", l.provider_agency, l.provider_application))]
+            [
+                consumer,
+                Some(format!("{}/{}", l.provider_agency, l.provider_application)),
+            ]
         })
         .flatten()
         .collect();
@@ -149,10 +152,17 @@ fn bus_facts(facts: &PlatformFacts) -> Vec<String> {
             "{} dari {} perangkat daerah bertukar data melalui Wadah dengan hak akses: {}.",
             connected.len(),
             facts.agencies.len(),
-            if connected.is_empty() { "-".to_owned() } else { connected.join(", ") }
+            if connected.is_empty() {
+                "-".to_owned()
+            } else {
+                connected.join(", ")
+            }
         ),
         format!("{} aplikasi terhubung melalui {rights} hak akses.", apps.len()),
-        format!("{exchanges} pertukaran tercatat di jejak audit dalam {} hari terakhir.", facts.period_days),
+        format!(
+            "{exchanges} pertukaran tercatat di jejak audit dalam {} hari terakhir.",
+            facts.period_days
+        ),
     ]
 }
 
@@ -189,7 +199,11 @@ fn bus_policy(facts: &PlatformFacts) -> Suggestion {
 }
 
 fn service_area(indicator: u32, words: &[&str], facts: &PlatformFacts) -> Option<Suggestion> {
-    let apps: Vec<&AppFact> = facts.applications.iter().filter(|a| matches_area(a, words)).collect();
+    let apps: Vec<&AppFact> = facts
+        .applications
+        .iter()
+        .filter(|a| matches_area(a, words))
+        .collect();
     if apps.is_empty() {
         return None;
     }
@@ -270,7 +284,12 @@ mod tests {
         PlatformFacts {
             agencies: agencies.iter().map(|a| (*a).to_owned()).collect(),
             applications: vec![
-                app("bpsdm", "simpeg", "SIMPEG — Sistem Informasi Manajemen Kepegawaian", 2),
+                app(
+                    "bpsdm",
+                    "simpeg",
+                    "SIMPEG — Sistem Informasi Manajemen Kepegawaian",
+                    2,
+                ),
                 app("dinsos", "dtks", "DTKS", 1),
             ],
             links,
@@ -287,10 +306,29 @@ mod tests {
         let inst = instrument();
         let none = suggest(&inst, &facts(&["bpsdm", "dinsos"], vec![]));
         assert_eq!(of(&none, 18).suggested_level, Some(1));
-        let some = suggest(&inst, &facts(&["bpsdm", "dinsos", "dishub"], vec![link("dinsos", Some("dtks"), "bpsdm", "simpeg", 5)]));
+        let some = suggest(
+            &inst,
+            &facts(
+                &["bpsdm", "dinsos", "dishub"],
+                vec![link("dinsos", Some("dtks"), "bpsdm", "simpeg", 5)],
+            ),
+        );
         assert_eq!(of(&some, 18).suggested_level, Some(2));
-        assert!(of(&some, 18).facts.iter().any(|f| f.starts_with("2 dari 3 perangkat daerah")), "{:?}", of(&some, 18).facts);
-        let all = suggest(&inst, &facts(&["bpsdm", "dinsos"], vec![link("dinsos", Some("dtks"), "bpsdm", "simpeg", 5)]));
+        assert!(
+            of(&some, 18)
+                .facts
+                .iter()
+                .any(|f| f.starts_with("2 dari 3 perangkat daerah")),
+            "{:?}",
+            of(&some, 18).facts
+        );
+        let all = suggest(
+            &inst,
+            &facts(
+                &["bpsdm", "dinsos"],
+                vec![link("dinsos", Some("dtks"), "bpsdm", "simpeg", 5)],
+            ),
+        );
         assert_eq!(of(&all, 18).suggested_level, Some(3));
         assert_eq!(of(&all, 18).evidence_levels, vec![1, 2, 3]);
         // Never more than 3, and the policy indicator gets facts but no level.
@@ -301,13 +339,34 @@ mod tests {
     #[test]
     fn a_used_service_area_supports_the_collaboration_level() {
         let inst = instrument();
-        let idle = suggest(&inst, &facts(&["bpsdm"], vec![link("dinsos", Some("dtks"), "bpsdm", "simpeg", 0)]));
+        let idle = suggest(
+            &inst,
+            &facts(
+                &["bpsdm"],
+                vec![link("dinsos", Some("dtks"), "bpsdm", "simpeg", 0)],
+            ),
+        );
         assert_eq!(of(&idle, 36).evidence_levels, vec![1]);
-        let used = suggest(&inst, &facts(&["bpsdm"], vec![link("dinsos", Some("dtks"), "bpsdm", "simpeg", 7)]));
+        let used = suggest(
+            &inst,
+            &facts(
+                &["bpsdm"],
+                vec![link("dinsos", Some("dtks"), "bpsdm", "simpeg", 7)],
+            ),
+        );
         let s = of(&used, 36);
         assert_eq!((s.suggested_level, s.evidence_levels.clone()), (None, vec![1, 4]));
         assert!(s.facts[1].contains("dinsos/dtks") && s.facts[1].contains("7 pertukaran"));
-        assert!(used.iter().all(|s| s.indicator != 45), "sector services get nothing");
-        assert!(suggest(&Instrument::builtin("indeks-pemdi-2026").unwrap().unwrap(), &PlatformFacts::default()).is_empty());
+        assert!(
+            used.iter().all(|s| s.indicator != 45),
+            "sector services get nothing"
+        );
+        assert!(
+            suggest(
+                &Instrument::builtin("indeks-pemdi-2026").unwrap().unwrap(),
+                &PlatformFacts::default()
+            )
+            .is_empty()
+        );
     }
 }

@@ -25,7 +25,9 @@ pub async fn assessments_keep_versions_files_and_history(store: &dyn Store) {
         .expect("create");
     assert_eq!(created.status, AssessmentStatus::Draft);
     assert_eq!(created.indicators.len(), 47);
-    let again = store.create_assessment(&spec_for(2026), &entries, &change()).await;
+    let again = store
+        .create_assessment(&spec_for(2026), &entries, &change())
+        .await;
     assert!(matches!(again, Err(StoreError::Duplicate { .. })), "{again:?}");
     store
         .create_assessment(&spec_for(2025), &entries, &change())
@@ -94,7 +96,10 @@ pub async fn assessments_keep_versions_files_and_history(store: &dyn Store) {
         })
         .await
         .expect("list");
-    assert_eq!(listed.iter().map(|a| a.spec.year).collect::<Vec<_>>(), vec![2026, 2025]);
+    assert_eq!(
+        listed.iter().map(|a| a.spec.year).collect::<Vec<_>>(),
+        vec![2026, 2025]
+    );
     let only = AssessmentFilter {
         government: None,
         year: Some(2025),

@@ -3,9 +3,9 @@
 //! shapes the answer; business rules stay in `wadah-domain`, storage in the store.
 
 mod access;
-pub mod assessments;
 pub mod agencies;
 pub mod applications;
+pub mod assessments;
 pub mod audit;
 pub mod catalog;
 pub mod changes;

@@ -30,7 +30,11 @@ pub fn escape(text: &str) -> String {
 
 /// A value on a 0..=max scale as a fraction, clamped.
 fn share(value: f64, max: f64) -> f64 {
-    if max <= 0.0 { 0.0 } else { (value / max).clamp(0.0, 1.0) }
+    if max <= 0.0 {
+        0.0
+    } else {
+        (value / max).clamp(0.0, 1.0)
+    }
 }
 
 /// One axis of the radar: its label and the two series' values.
@@ -67,12 +71,21 @@ pub fn radar(title: &str, axes: &[Axis], max: u8) -> String {
     );
     for level in 1..=max {
         let ring = polygon(&mut (0..n).map(|_| f64::from(level)));
-        let _ = write!(svg, r##"<polygon points="{ring}" fill="none" stroke="#c8c8c8" stroke-width="1"/>"##);
+        let _ = write!(
+            svg,
+            r##"<polygon points="{ring}" fill="none" stroke="#c8c8c8" stroke-width="1"/>"##
+        );
     }
     for (i, axis) in axes.iter().enumerate() {
         let (x, y) = point(i, 1.0);
         let (lx, ly) = point(i, 1.12);
-        let anchor = if (lx - cx).abs() < 5.0 { "middle" } else if lx > cx { "start" } else { "end" };
+        let anchor = if (lx - cx).abs() < 5.0 {
+            "middle"
+        } else if lx > cx {
+            "start"
+        } else {
+            "end"
+        };
         let _ = write!(
             svg,
             r##"<line x1="{cx}" y1="{cy}" x2="{x:.1}" y2="{y:.1}" stroke="#c8c8c8" stroke-width="1"/><text x="{lx:.1}" y="{ly:.1}" font-size="11" text-anchor="{anchor}" fill="#222">{}</text>"##,
@@ -135,11 +148,19 @@ pub fn bars(title: &str, rows: &[Bar], max: u8) -> String {
         let h = if split { 7.0 } else { 12.0 };
         if let Some(level) = row.own {
             let w = width * share(f64::from(level), f64::from(max));
-            let _ = write!(svg, r#"<rect x="{left}" y="{:.1}" width="{w:.1}" height="{h}" fill="{SELF}"/>"#, y + 2.0);
+            let _ = write!(
+                svg,
+                r#"<rect x="{left}" y="{:.1}" width="{w:.1}" height="{h}" fill="{SELF}"/>"#,
+                y + 2.0
+            );
         }
         if let Some(level) = row.evaluator {
             let w = width * share(f64::from(level), f64::from(max));
-            let _ = write!(svg, r#"<rect x="{left}" y="{:.1}" width="{w:.1}" height="{h}" fill="{EVALUATOR}"/>"#, y + 9.0);
+            let _ = write!(
+                svg,
+                r#"<rect x="{left}" y="{:.1}" width="{w:.1}" height="{h}" fill="{EVALUATOR}"/>"#,
+                y + 9.0
+            );
         }
     }
     svg.push_str("</svg>");
@@ -153,15 +174,35 @@ mod tests {
     #[test]
     fn labels_are_escaped_and_no_style_or_script_is_written() {
         let axes = vec![
-            Axis { label: "<script>x</script> & co".into(), own: 3.0, evaluator: Some(2.5) },
-            Axis { label: "b".into(), own: 5.0, evaluator: Some(5.0) },
-            Axis { label: "c".into(), own: 0.0, evaluator: Some(1.0) },
+            Axis {
+                label: "<script>x</script> & co".into(),
+                own: 3.0,
+                evaluator: Some(2.5),
+            },
+            Axis {
+                label: "b".into(),
+                own: 5.0,
+                evaluator: Some(5.0),
+            },
+            Axis {
+                label: "c".into(),
+                own: 0.0,
+                evaluator: Some(1.0),
+            },
         ];
         let svg = radar("Aspek", &axes, 5);
         assert!(svg.contains("&lt;script&gt;x&lt;/script&gt; &amp; co"));
         assert!(!svg.contains("<script") && !svg.contains("style="));
         assert_eq!(svg.matches("<polygon").count(), 5 + 2, "rings, own and evaluator");
-        let bars = bars("Indikator", &[Bar { label: "1".into(), own: Some(5), evaluator: None }], 5);
+        let bars = bars(
+            "Indikator",
+            &[Bar {
+                label: "1".into(),
+                own: Some(5),
+                evaluator: None,
+            }],
+            5,
+        );
         // A level-5 bar spans the whole scale.
         assert!(bars.contains(r#"width="420.0""#), "{bars}");
     }

@@ -43,7 +43,11 @@ where
 }
 
 /// The facts about `government`'s platform at `now`.
-pub async fn gather(store: &dyn Store, government: &Code, now: wadah_domain::Timestamp) -> StoreResult<PlatformFacts> {
+pub async fn gather(
+    store: &dyn Store,
+    government: &Code,
+    now: wadah_domain::Timestamp,
+) -> StoreResult<PlatformFacts> {
     let filter = AgencyFilter {
         government: Some(government.clone()),
         only: None,
@@ -63,7 +67,8 @@ pub async fn gather(store: &dyn Store, government: &Code, now: wadah_domain::Tim
         .await?;
         applications.extend(apps);
     }
-    let services = every(|p| async move { store.search_services(&ServiceFilter::default(), &p).await }).await?;
+    let services =
+        every(|p| async move { store.search_services(&ServiceFilter::default(), &p).await }).await?;
     let mut service_count: BTreeMap<(String, String), usize> = BTreeMap::new();
     for s in &services {
         *service_count
@@ -87,10 +92,18 @@ pub async fn gather(store: &dyn Store, government: &Code, now: wadah_domain::Tim
     let since = now - chrono::Duration::days(i64::from(PERIOD_DAYS));
     let traffic = store.traffic_since(since).await?;
     let mut links: BTreeMap<(String, Option<String>, String, String), LinkFact> = BTreeMap::new();
-    for right in rights.iter().filter(|r| agency_codes.contains(&r.spec.service.agency.as_str().to_owned())) {
+    for right in rights
+        .iter()
+        .filter(|r| agency_codes.contains(&r.spec.service.agency.as_str().to_owned()))
+    {
         let key = (
             right.spec.consumer.agency.as_str().to_owned(),
-            right.spec.consumer.application.as_ref().map(|a| a.as_str().to_owned()),
+            right
+                .spec
+                .consumer
+                .application
+                .as_ref()
+                .map(|a| a.as_str().to_owned()),
             right.spec.service.agency.as_str().to_owned(),
             right.spec.service.application.as_str().to_owned(),
         );
@@ -109,7 +122,10 @@ pub async fn gather(store: &dyn Store, government: &Code, now: wadah_domain::Tim
             .iter()
             .filter(|t| {
                 t.consumer_agency == link.consumer_agency
-                    && link.consumer_application.as_ref().is_none_or(|a| *a == t.consumer_application)
+                    && link
+                        .consumer_application
+                        .as_ref()
+                        .is_none_or(|a| *a == t.consumer_application)
                     && t.service_agency == link.provider_agency
                     && t.service_application == link.provider_application
             })

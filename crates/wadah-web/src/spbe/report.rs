@@ -48,14 +48,17 @@ impl Report<'_> {
     fn t(&self, key: &str) -> String {
         self.lang.t(key)
     }
-
 }
 
 fn standing(lang: Lang, s: Option<&StandingView>) -> String {
     match s {
         Some(s) => lang.t_args(
             "spbe-report-standing",
-            &[("rank", &s.rank.to_string()), ("of", &s.of.to_string()), ("percentile", &s.percentile)],
+            &[
+                ("rank", &s.rank.to_string()),
+                ("of", &s.of.to_string()),
+                ("percentile", &s.percentile),
+            ],
         ),
         None => "–".to_owned(),
     }
@@ -129,8 +132,14 @@ pub fn render(results: &AssessmentResults, lang: Lang, max_level: u8) -> Result<
         status_label: lang.t(&format!("spbe-report-status-{}", results.status)),
         radar: charts::radar(&lang.t("spbe-report-aspects"), &axes, max_level),
         bars: charts::bars(&lang.t("spbe-report-indicators"), &bars, max_level),
-        domain_rows: rows(&results.self_assessment.domains, evaluator.map(|e| e.domains.as_slice())),
-        aspect_rows: rows(&results.self_assessment.aspects, evaluator.map(|e| e.aspects.as_slice())),
+        domain_rows: rows(
+            &results.self_assessment.domains,
+            evaluator.map(|e| e.domains.as_slice()),
+        ),
+        aspect_rows: rows(
+            &results.self_assessment.aspects,
+            evaluator.map(|e| e.aspects.as_slice()),
+        ),
         history_rows,
         standing_rows,
     };

@@ -26,7 +26,11 @@ struct Sheet<'a> {
 
 impl Sheet<'_> {
     fn text(&mut self, row: u32, col: u16, text: &str) -> Result<(), XlsxError> {
-        let format = if looks_like_formula(text) { &self.quoted } else { &self.wrap };
+        let format = if looks_like_formula(text) {
+            &self.quoted
+        } else {
+            &self.wrap
+        };
         self.ws.write_string_with_format(row, col, text, format)?;
         Ok(())
     }
@@ -40,7 +44,13 @@ impl Sheet<'_> {
 fn evidence_line(item: &EvidenceItem) -> String {
     let levels: Vec<String> = item.levels.iter().map(u8::to_string).collect();
     let what = match &item.source {
-        EvidenceSource::File(f) => format!("{} ({}, {} B, sha256 {})", f.name, f.media_type, f.size, &f.sha256[..f.sha256.len().min(12)]),
+        EvidenceSource::File(f) => format!(
+            "{} ({}, {} B, sha256 {})",
+            f.name,
+            f.media_type,
+            f.size,
+            &f.sha256[..f.sha256.len().min(12)]
+        ),
         EvidenceSource::Link { url, title } => format!("{title} <{}>", url.as_str()),
         EvidenceSource::Platform { facts } => format!("Fakta platform: {}", facts.join(" ")),
     };
@@ -52,26 +62,57 @@ fn parse_number(text: &str) -> f64 {
 }
 
 /// The workbook's bytes.
-pub fn workbook(assessment: &Assessment, instrument: &Instrument, results: &AssessmentResults) -> Result<Vec<u8>, XlsxError> {
+pub fn workbook(
+    assessment: &Assessment,
+    instrument: &Instrument,
+    results: &AssessmentResults,
+) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
-    let quoted = Format::new().set_quote_prefix().set_text_wrap().set_align(FormatAlign::Top);
+    let quoted = Format::new()
+        .set_quote_prefix()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
 
     let summary = book.add_worksheet();
     summary.set_name("Ringkasan")?;
     summary.set_column_width(0, 28)?;
     summary.set_column_width(1, 40)?;
-    let mut s = Sheet { ws: summary, quoted: quoted.clone(), wrap: wrap.clone() };
+    let mut s = Sheet {
+        ws: summary,
+        quoted: quoted.clone(),
+        wrap: wrap.clone(),
+    };
     let rows: Vec<(&str, String)> = vec![
         ("Instansi", results.government_name.clone()),
         ("Tahun", results.year.to_string()),
         ("Instrumen", results.instrument_title.clone()),
         ("Status", results.status.clone()),
-        ("Indeks (penilaian mandiri)", results.self_assessment.index.clone()),
-        ("Predikat (penilaian mandiri)", results.self_assessment.predikat.clone()),
-        ("Indeks (evaluator)", results.evaluator.as_ref().map(|e| e.index.clone()).unwrap_or_default()),
-        ("Predikat (evaluator)", results.evaluator.as_ref().map(|e| e.predikat.clone()).unwrap_or_default()),
+        (
+            "Indeks (penilaian mandiri)",
+            results.self_assessment.index.clone(),
+        ),
+        (
+            "Predikat (penilaian mandiri)",
+            results.self_assessment.predikat.clone(),
+        ),
+        (
+            "Indeks (evaluator)",
+            results
+                .evaluator
+                .as_ref()
+                .map(|e| e.index.clone())
+                .unwrap_or_default(),
+        ),
+        (
+            "Predikat (evaluator)",
+            results
+                .evaluator
+                .as_ref()
+                .map(|e| e.predikat.clone())
+                .unwrap_or_default(),
+        ),
     ];
     for (i, (label, value)) in rows.iter().enumerate() {
         let row = u32::try_from(i).unwrap_or(u32::MAX);
@@ -82,9 +123,18 @@ pub fn workbook(assessment: &Assessment, instrument: &Instrument, results: &Asse
     let sheet = book.add_worksheet();
     sheet.set_name("Penilaian")?;
     let headers = [
-        ("No", 5.0), ("Domain", 18.0), ("Aspek", 22.0), ("Indikator", 45.0), ("Bobot", 7.0),
-        ("Tingkat", 8.0), ("Nama Tingkat", 14.0), ("Penjelasan", 50.0), ("Penanggung Jawab", 20.0),
-        ("Bukti Dukung", 60.0), ("Tingkat Evaluator", 10.0), ("Catatan Evaluator", 40.0),
+        ("No", 5.0),
+        ("Domain", 18.0),
+        ("Aspek", 22.0),
+        ("Indikator", 45.0),
+        ("Bobot", 7.0),
+        ("Tingkat", 8.0),
+        ("Nama Tingkat", 14.0),
+        ("Penjelasan", 50.0),
+        ("Penanggung Jawab", 20.0),
+        ("Bukti Dukung", 60.0),
+        ("Tingkat Evaluator", 10.0),
+        ("Catatan Evaluator", 40.0),
     ];
     for (col, (title, width)) in headers.iter().enumerate() {
         let col = u16::try_from(col).unwrap_or(u16::MAX);
@@ -92,11 +142,24 @@ pub fn workbook(assessment: &Assessment, instrument: &Instrument, results: &Asse
         sheet.set_column_width(col, *width)?;
     }
     sheet.set_freeze_panes(1, 0)?;
-    let mut s = Sheet { ws: sheet, quoted: quoted.clone(), wrap: wrap.clone() };
-    for (i, (indicator, entry)) in instrument.indicators.iter().zip(&assessment.indicators).enumerate() {
+    let mut s = Sheet {
+        ws: sheet,
+        quoted: quoted.clone(),
+        wrap: wrap.clone(),
+    };
+    for (i, (indicator, entry)) in instrument
+        .indicators
+        .iter()
+        .zip(&assessment.indicators)
+        .enumerate()
+    {
         let row = u32::try_from(i + 1).unwrap_or(u32::MAX);
         let aspect = &instrument.aspects[indicator.aspect];
-        let domain = aspect.domain.and_then(|d| instrument.domains.get(d)).map(|d| d.name.clone()).unwrap_or_default();
+        let domain = aspect
+            .domain
+            .and_then(|d| instrument.domains.get(d))
+            .map(|d| d.name.clone())
+            .unwrap_or_default();
         s.number(row, 0, f64::from(indicator.number))?;
         s.text(row, 1, &domain)?;
         s.text(row, 2, &aspect.name)?;
@@ -118,15 +181,27 @@ pub fn workbook(assessment: &Assessment, instrument: &Instrument, results: &Asse
 
     let list = book.add_worksheet();
     list.set_name("Bukti Dukung")?;
-    for (col, (title, width)) in [("Indikator", 10.0), ("Tingkat", 10.0), ("Jenis", 10.0), ("Nama / Judul", 40.0), ("Tautan / SHA-256", 70.0), ("Ukuran (B)", 12.0), ("Ditambahkan oleh", 18.0)]
-        .iter()
-        .enumerate()
+    for (col, (title, width)) in [
+        ("Indikator", 10.0),
+        ("Tingkat", 10.0),
+        ("Jenis", 10.0),
+        ("Nama / Judul", 40.0),
+        ("Tautan / SHA-256", 70.0),
+        ("Ukuran (B)", 12.0),
+        ("Ditambahkan oleh", 18.0),
+    ]
+    .iter()
+    .enumerate()
     {
         let col = u16::try_from(col).unwrap_or(u16::MAX);
         list.write_string_with_format(0, col, *title, &bold)?;
         list.set_column_width(col, *width)?;
     }
-    let mut s = Sheet { ws: list, quoted, wrap };
+    let mut s = Sheet {
+        ws: list,
+        quoted,
+        wrap,
+    };
     let mut row = 1u32;
     for entry in &assessment.indicators {
         for item in &entry.evidence {

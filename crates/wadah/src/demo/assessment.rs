@@ -12,9 +12,7 @@
 use anyhow::Context;
 use chrono::Datelike;
 use wadah_domain::application::WebUrl;
-use wadah_domain::index::assessment::{
-    Assessment, AssessmentSpec, ClaimSpec, EvidenceItem, EvidenceSource,
-};
+use wadah_domain::index::assessment::{Assessment, AssessmentSpec, ClaimSpec, EvidenceItem, EvidenceSource};
 use wadah_domain::text::{Description, Line};
 use wadah_domain::{Actor, Clock, Code};
 use wadah_store::{AssessmentFilter, Change, FileChanges, Store};
@@ -81,7 +79,11 @@ pub async fn ensure(store: &dyn Store, clock: &dyn Clock) -> anyhow::Result<()> 
             responsible: Line::parse_field("responsible", "Diskominfo Kota Bontang (contoh)")?,
         };
         assessment.set_claim(&instrument, number, claim)?;
-        let covered = if GAPS.contains(&number) { level.saturating_sub(1) } else { level };
+        let covered = if GAPS.contains(&number) {
+            level.saturating_sub(1)
+        } else {
+            level
+        };
         if covered > 0 {
             let url = format!("https://jdih.bontangkota.go.id/contoh/spbe-{year}/indikator-{number}");
             assessment.add_evidence(
@@ -99,7 +101,12 @@ pub async fn ensure(store: &dyn Store, clock: &dyn Clock) -> anyhow::Result<()> 
         }
     }
     store
-        .save_assessment(&assessment, created.meta.version, &FileChanges::default(), &change)
+        .save_assessment(
+            &assessment,
+            created.meta.version,
+            &FileChanges::default(),
+            &change,
+        )
         .await
         .context("cannot fill in the sample assessment")?;
     Ok(())
@@ -113,11 +120,21 @@ mod tests {
     #[test]
     fn the_2024_levels_reproduce_bontangs_published_result_and_the_claim_stays_baik() {
         let instrument = Instrument::builtin(INSTRUMENT).unwrap().unwrap();
-        let score = instrument.score(&instrument.levels(&LEVELS_2024).unwrap()).unwrap();
+        let score = instrument
+            .score(&instrument.levels(&LEVELS_2024).unwrap())
+            .unwrap();
         let domains: Vec<String> = score.domains.iter().map(|d| d.shown.fixed(2).unwrap()).collect();
         assert_eq!(domains, ["3.20", "2.70", "2.55", "4.13"]);
-        assert_eq!((score.shown.fixed(2).unwrap().as_str(), score.predikat.as_str()), ("3.39", "Baik"));
-        let claim = instrument.score(&instrument.levels(&claimed_levels()).unwrap()).unwrap();
-        assert_eq!((claim.shown.fixed(2).unwrap().as_str(), claim.predikat.as_str()), ("3.46", "Baik"));
+        assert_eq!(
+            (score.shown.fixed(2).unwrap().as_str(), score.predikat.as_str()),
+            ("3.39", "Baik")
+        );
+        let claim = instrument
+            .score(&instrument.levels(&claimed_levels()).unwrap())
+            .unwrap();
+        assert_eq!(
+            (claim.shown.fixed(2).unwrap().as_str(), claim.predikat.as_str()),
+            ("3.46", "Baik")
+        );
     }
 }

@@ -12,9 +12,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 use wadah_domain::application::WebUrl;
-use wadah_domain::index::assessment::{
-    EvidenceFile, EvidenceItem, EvidenceSource, check_evidence_levels,
-};
+use wadah_domain::index::assessment::{EvidenceFile, EvidenceItem, EvidenceSource, check_evidence_levels};
 use wadah_domain::index::assessment_policy::AssessmentAction;
 use wadah_domain::index::evidence_file::{MAX_EVIDENCE_BYTES, UploadError, check_upload, clean_file_name};
 use wadah_store::FileChanges;
@@ -26,8 +24,14 @@ use crate::codes::ErrorCode;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/assessments/{id}/indicators/{number}/links", post(add_link))
-        .route("/api/v1/assessments/{id}/indicators/{number}/files", post(upload_file))
+        .route(
+            "/api/v1/assessments/{id}/indicators/{number}/links",
+            post(add_link),
+        )
+        .route(
+            "/api/v1/assessments/{id}/indicators/{number}/files",
+            post(upload_file),
+        )
         .route(
             "/api/v1/assessments/{id}/indicators/{number}/evidence/{item}",
             axum::routing::delete(remove_evidence),
@@ -65,9 +69,8 @@ fn new_item_id(state: &AppState) -> String {
 
 fn parse_levels(raw: &str, max: u8) -> ApiResult<Vec<u8>> {
     let levels: Result<Vec<u8>, _> = raw.split(',').map(|l| l.trim().parse::<u8>()).collect();
-    let levels = levels.map_err(|_| {
-        ApiError::validation("levels", "levels: give the supported levels as `1,2,3`")
-    })?;
+    let levels =
+        levels.map_err(|_| ApiError::validation("levels", "levels: give the supported levels as `1,2,3`"))?;
     Ok(check_evidence_levels(&levels, max)?)
 }
 
@@ -99,7 +102,10 @@ pub async fn add_link(
         },
         added_by: caller.username().to_owned(),
     };
-    let location = format!("/api/v1/assessments/{id}/indicators/{number}/evidence/{}", item.id);
+    let location = format!(
+        "/api/v1/assessments/{id}/indicators/{number}/evidence/{}",
+        item.id
+    );
     assessment.add_evidence(number, item).map_err(assessment_error)?;
     let saved = save(&state, &caller, &assessment, version, &FileChanges::default()).await?;
     Ok(Tagged::created(saved.meta.version, location, saved.into()))
@@ -147,7 +153,10 @@ pub async fn upload_file(
         .map_err(|_| upload_error(UploadError::TooLarge))?;
     let declared = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
     let kind = check_upload(declared, &bytes).map_err(upload_error)?;
-    let sha256: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let sha256: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     let file = EvidenceFile {
         name,
         media_type: kind.media_type().to_owned(),
@@ -188,7 +197,9 @@ pub async fn remove_evidence(
     IfMatch(version): IfMatch,
 ) -> ApiResult<Tagged<AssessmentView>> {
     let (mut assessment, _) = load(&state, &caller, &id, AssessmentAction::Edit).await?;
-    let removed = assessment.remove_evidence(number, &item).map_err(assessment_error)?;
+    let removed = assessment
+        .remove_evidence(number, &item)
+        .map_err(assessment_error)?;
     let mut files = FileChanges::default();
     if let EvidenceSource::File(f) = &removed.source
         && !assessment.uses_file(&f.sha256)
@@ -232,9 +243,18 @@ pub async fn download_file(
     let headers = response.headers_mut();
     let set = [
         (header::CONTENT_TYPE, HeaderValue::from_str(&file.media_type).ok()),
-        (header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).ok()),
-        (header::X_CONTENT_TYPE_OPTIONS, Some(HeaderValue::from_static("nosniff"))),
-        (header::CONTENT_SECURITY_POLICY, Some(HeaderValue::from_static("sandbox; default-src 'none'"))),
+        (
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_str(&disposition).ok(),
+        ),
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            Some(HeaderValue::from_static("nosniff")),
+        ),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            Some(HeaderValue::from_static("sandbox; default-src 'none'")),
+        ),
     ];
     for (name, value) in set {
         if let Some(v) = value {

@@ -103,7 +103,10 @@ pub(crate) async fn load(
 ) -> ApiResult<(Assessment, Instrument)> {
     allow(caller, action, id)?;
     if id.len() > 64 {
-        return Err(ApiError::not_found("assessment", id.chars().take(64).collect::<String>()));
+        return Err(ApiError::not_found(
+            "assessment",
+            id.chars().take(64).collect::<String>(),
+        ));
     }
     let assessment = state.store().get_assessment(id).await?;
     let instrument = load_instrument(&assessment.spec.instrument).map_err(ApiError::internal)?;

@@ -24,11 +24,18 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/assessments/{id}/report", get(get_report))
         .route("/api/v1/assessments/{id}/export.xlsx", get(export_xlsx))
         .route("/api/v1/assessments/{id}/suggestions", get(list_suggestions))
-        .route("/api/v1/assessments/{id}/suggestions/{number}", post(apply_suggestion))
+        .route(
+            "/api/v1/assessments/{id}/suggestions/{number}",
+            post(apply_suggestion),
+        )
 }
 
 /// The results of `assessment`, with the government's name and kind from the registry.
-pub(crate) async fn compute(state: &AppState, assessment: &Assessment, instrument: &Instrument) -> ApiResult<AssessmentResults> {
+pub(crate) async fn compute(
+    state: &AppState,
+    assessment: &Assessment,
+    instrument: &Instrument,
+) -> ApiResult<AssessmentResults> {
     let government = state.store().get_government(&assessment.spec.government).await?;
     let body = Body {
         name: government.spec.name.as_str(),
@@ -71,11 +78,17 @@ pub async fn get_report(
     let html = spbe::report::render(&results, lang, instrument.max_level).map_err(ApiError::internal)?;
     let mut response = html.into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     if let Ok(csp) = HeaderValue::from_str(&spbe::report::CSP) {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }
@@ -118,7 +131,11 @@ pub struct SuggestionList {
     pub next: Option<String>,
 }
 
-async fn suggestions(state: &AppState, assessment: &Assessment, instrument: &Instrument) -> ApiResult<Vec<Suggestion>> {
+async fn suggestions(
+    state: &AppState,
+    assessment: &Assessment,
+    instrument: &Instrument,
+) -> ApiResult<Vec<Suggestion>> {
     let facts = spbe::facts::gather(state.store(), &assessment.spec.government, state.now()).await?;
     Ok(suggest(instrument, &facts))
 }
@@ -169,7 +186,10 @@ pub async fn apply_suggestion(
     if suggestion.evidence_levels.is_empty() {
         return Err(ApiError::validation(
             "indicator",
-            format!("indicator {number}: the platform's facts support no level here ({})", suggestion.limits),
+            format!(
+                "indicator {number}: the platform's facts support no level here ({})",
+                suggestion.limits
+            ),
         ));
     }
     let item = EvidenceItem {
@@ -189,7 +209,9 @@ pub async fn apply_suggestion(
                 justification: entry.justification.clone(),
                 responsible: entry.responsible.clone(),
             };
-            assessment.set_claim(&instrument, number, claim).map_err(assessment_error)?;
+            assessment
+                .set_claim(&instrument, number, claim)
+                .map_err(assessment_error)?;
         }
     }
     let saved = save(&state, &caller, &assessment, version, &FileChanges::default()).await?;

@@ -15,7 +15,10 @@ use crate::api::prelude::*;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/assessments", get(list_assessments).post(create_assessment))
+        .route(
+            "/api/v1/assessments",
+            get(list_assessments).post(create_assessment),
+        )
         .route("/api/v1/assessments/{id}", get(get_assessment))
         .route(
             "/api/v1/assessments/{id}/indicators/{number}",
@@ -151,13 +154,17 @@ pub async fn create_assessment(
     allow(&caller, AssessmentAction::Edit, "new")?;
     let instrument = spec.check()?;
     // The government must exist (a typo would otherwise start a stray assessment).
-    state.store().get_government(&spec.government).await.map_err(|e| match e {
-        wadah_store::StoreError::NotFound { .. } => ApiError::validation(
-            "government",
-            format!("government: no government {}", spec.government),
-        ),
-        other => other.into(),
-    })?;
+    state
+        .store()
+        .get_government(&spec.government)
+        .await
+        .map_err(|e| match e {
+            wadah_store::StoreError::NotFound { .. } => ApiError::validation(
+                "government",
+                format!("government: no government {}", spec.government),
+            ),
+            other => other.into(),
+        })?;
     let entries = Assessment::fresh_indicators(&instrument);
     let change = state.change_by(caller.principal());
     let created = state.store().create_assessment(&spec, &entries, &change).await?;
