@@ -52,14 +52,25 @@
 //! - [`score`] — level vectors and scoring.
 //! - [`report`] — the JSON line `wadah index score` writes.
 //! - [`plan`] — the cheapest raises to a target (exact knapsack).
+//! - [`assessment`], [`assessment_policy`], [`evidence_file`] — a government's assessment: claims,
+//!   evidence, workflow, who may do what, and the checks on uploaded files.
+//! - [`results`], [`published`] — an assessment's figures, history and peers (from the
+//!   published 2023/2024 results).
 
+pub mod assessment;
+pub mod assessment_policy;
 mod bands;
+pub mod crosswalk;
+pub mod evidence_file;
 pub mod exact;
 mod format;
 pub mod instrument;
 pub mod plan;
+pub mod published;
 pub mod report;
+pub mod results;
 pub mod score;
+pub mod suggest;
 mod validate;
 
 pub use exact::Exact;

@@ -33,6 +33,7 @@ fn logical(sql: &str) -> String {
             "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
             "INTEGER PRIMARY KEY AUTOINCREMENT",
         )
+        .replace(" BYTEA ", " BLOB ")
 }
 
 #[test]

@@ -22,6 +22,7 @@
 //! - `upstream`: upstream credentials (public part + sealed secret, one row per service);
 //! - `gateway`: the gateway's consistent view (services, credential digests, rights, sealed
 //!   upstream credentials);
+//! - `assessments`: SPBE assessments, their evidence file bytes, traffic figures for suggestions;
 //! - `impls`: the trait implementations, which only delegate to those modules.
 
 /// The meta columns every table has, in the order `INSERT`s list them (a macro so that it can
@@ -33,6 +34,7 @@ macro_rules! meta_columns {
 }
 
 mod access;
+mod assessments;
 mod audit;
 mod changes;
 mod error;

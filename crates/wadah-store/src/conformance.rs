@@ -17,6 +17,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod access;
+mod assessments;
 mod audit;
 mod directory;
 pub mod fixtures;
@@ -32,6 +33,7 @@ mod updates;
 mod upstream;
 
 pub use access::*;
+pub use assessments::*;
 pub use audit::*;
 pub use directory::*;
 pub use gateway::*;
@@ -85,6 +87,7 @@ macro_rules! conformance_tests {
             portal_link_checks_and_feedback_follow_their_public_service
             sessions_follow_their_user_and_end_when_asked
             login_failures_count_restart_and_clear
+            assessments_keep_versions_files_and_history
         );
     };
     (@cases ($setup:expr) $($case:ident)*) => {

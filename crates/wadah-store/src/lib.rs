@@ -7,6 +7,7 @@
 //! the role they need. Every write records its change-log entry in the same transaction, bumps
 //! the registry version (the gateway's "has anything changed?" check) and refuses stale versions.
 
+mod assessment;
 mod audit;
 pub mod conformance;
 mod error;
@@ -17,6 +18,7 @@ pub mod search;
 mod sessions;
 mod traits;
 
+pub use assessment::*;
 pub use audit::*;
 pub use error::StoreError;
 pub use filters::*;

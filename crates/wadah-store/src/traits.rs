@@ -421,6 +421,7 @@ pub trait Store:
     + crate::AuditIndex
     + crate::PortalStore
     + crate::SessionStore
+    + crate::AssessmentStore
 {
 }
 
@@ -437,5 +438,6 @@ impl<T> Store for T where
         + crate::AuditIndex
         + crate::PortalStore
         + crate::SessionStore
+        + crate::AssessmentStore
 {
 }

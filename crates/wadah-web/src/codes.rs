@@ -58,6 +58,8 @@ error_codes! {
     InUse = ("in_use", CONFLICT, "Still in use");
     /// The operation does not fit the object's state (deciding a request twice…).
     InvalidState = ("invalid_state", CONFLICT, "Not possible in this state");
+    /// An assessment cannot move on yet: claims, evidence or evaluator levels are missing.
+    AssessmentIncomplete = ("assessment_incomplete", UNPROCESSABLE_ENTITY, "Assessment incomplete");
     /// An update without `If-Match: "<version>"`.
     PreconditionRequired = ("precondition_required", PRECONDITION_REQUIRED, "If-Match required");
     /// The body is larger than the configured limit.

@@ -12,6 +12,7 @@
 //! - `extract`: authentication ([`extract::Caller`]), strict JSON, query, path and `If-Match`.
 //! - `api`: one module per resource; `pagination`: lists and cursors.
 //! - [`openapi()`]: the generated document; `ops`: health, readiness and metrics.
+//! - [`spbe`]: the SPBE assessment report (HTML, SVG), XLSX export and platform facts.
 //! - [`portal`]: the server-rendered public portal (askama, Fluent, htmx) and the page frame
 //!   later portals share.
 
@@ -30,6 +31,7 @@ pub mod password;
 pub mod portal;
 mod response;
 pub mod session;
+pub mod spbe;
 mod state;
 pub mod telemetry;
 

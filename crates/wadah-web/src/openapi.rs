@@ -135,6 +135,8 @@ struct ApiDoc;
 /// The generated document.
 pub fn openapi() -> Document {
     let mut doc = ApiDoc::openapi();
+    doc.merge(api::assessments::openapi_part());
+    Conventions.modify(&mut doc);
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     let mut description = doc.info.description.take().unwrap_or_default();
     description.push_str(&code_table());

@@ -55,6 +55,26 @@ pub enum IndexCommand {
     Score(IndexScoreArgs),
     /// Read one level vector from stdin and print the cheapest raises (JSON) that reach --target.
     Plan(IndexPlanArgs),
+    /// Write a stored assessment as XLSX in the evaluators' layout.
+    Export(IndexExportArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct IndexExportArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The assessment's year.
+    #[arg(long)]
+    pub year: u16,
+    /// The government's code (needed only when several governments have an assessment that year).
+    #[arg(long, value_name = "CODE")]
+    pub government: Option<String>,
+    /// The instrument (default indeks-spbe-2020).
+    #[arg(long, value_name = "ID", default_value = "indeks-spbe-2020")]
+    pub instrument: String,
+    /// Where to write the workbook (`-` for stdout).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: PathBuf,
 }
 
 #[derive(Debug, Args, Clone)]

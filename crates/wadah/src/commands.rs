@@ -35,6 +35,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Index {
                 command: IndexCommand::Plan(args),
             } => index_cmd::plan(&args),
+            Command::Index {
+                command: IndexCommand::Export(args),
+            } => crate::index_export::run(&args).await,
             Command::Keys {
                 command: KeysCommand::Rotate(args),
             } => keys_rotate(&args).await,

@@ -8,6 +8,7 @@ mod commands;
 mod config;
 mod demo;
 mod index_cmd;
+mod index_export;
 mod runtime;
 mod serve;
 mod store;

@@ -250,3 +250,57 @@ fn plan_answers_the_cheapest_way_to_a_predicate() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unreachable"));
 }
+
+/// `wadah index export`: a clear error without an assessment, the workbook with one.
+#[tokio::test]
+async fn export_writes_the_assessment_as_a_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let out_path = dir.path().join("bontang.xlsx");
+    let out = out_path.to_str().unwrap();
+    let args = [
+        "index",
+        "export",
+        "--data-dir",
+        data,
+        "--year",
+        "2026",
+        "--output",
+        out,
+    ];
+    let missing = wadah(&args, "");
+    assert!(!missing.status.success());
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        stderr.contains("no indeks-spbe-2020 assessment for 2026"),
+        "{stderr}"
+    );
+
+    let store = wadah_store_sqlite::open(&format!("sqlite://{data}/wadah.db"))
+        .await
+        .unwrap();
+    let change = wadah_store::Change {
+        actor: wadah_domain::Actor::system("test"),
+        at: wadah_domain::time::from_millis(1_767_225_600_000),
+    };
+    let government = serde_json::from_value(serde_json::json!(
+        {"code": "bontang", "name": "Pemerintah Kota Bontang", "kind": "kota"}))
+    .unwrap();
+    use wadah_store::{AssessmentStore, RegistryWrite};
+    store.create_government(&government, &change).await.unwrap();
+    let spec = wadah_domain::index::assessment::AssessmentSpec {
+        government: wadah_domain::Code::parse("bontang").unwrap(),
+        year: 2026,
+        instrument: "indeks-spbe-2020".into(),
+    };
+    let instrument = spec.check().unwrap();
+    let entries = wadah_domain::index::assessment::Assessment::fresh_indicators(&instrument);
+    store.create_assessment(&spec, &entries, &change).await.unwrap();
+    store.close().await;
+
+    let done = wadah(&args, "");
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    let bytes = std::fs::read(&out_path).unwrap();
+    assert!(bytes.starts_with(b"PK\x03\x04"), "an XLSX (ZIP) file");
+    assert!(String::from_utf8_lossy(&done.stderr).contains("Pemerintah Kota Bontang 2026"));
+}

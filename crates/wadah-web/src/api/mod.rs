@@ -5,6 +5,7 @@
 mod access;
 pub mod agencies;
 pub mod applications;
+pub mod assessments;
 pub mod audit;
 pub mod catalog;
 pub mod changes;
@@ -44,4 +45,5 @@ pub fn routes() -> Router<AppState> {
         .merge(changes::routes())
         .merge(audit::routes())
         .merge(feedback::routes())
+        .merge(assessments::routes())
 }

@@ -9,6 +9,7 @@ mod access_requests;
 mod access_rights;
 mod agencies;
 mod applications;
+mod assessments;
 mod audit;
 mod auth;
 mod certificates;

@@ -2,6 +2,7 @@
 //! first run seeds the data dir and writes `demo-credentials.json`; later runs reuse both and
 //! never wipe anything.
 
+mod assessment;
 mod catalog;
 mod credentials;
 mod records;
@@ -40,6 +41,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     // Seed before the listeners start, so the gateway's first snapshot already holds the demo.
     let path = args.data_dir.join("demo-credentials.json");
     let mut creds = ensure_seeded(&store, &sample_base, &path).await?;
+    assessment::ensure(store.as_ref(), &SystemClock).await?;
     let metrics = serve::install_metrics()?;
     let app = serve::App::build(&config, store.clone(), metrics).await?;
     creds.web_url = format!("http://{}", app.web_addr()?);
