@@ -33,6 +33,7 @@ macro_rules! meta_columns {
 }
 
 mod access;
+mod architecture;
 mod audit;
 mod changes;
 mod error;

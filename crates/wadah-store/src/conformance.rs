@@ -17,6 +17,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod access;
+mod architecture;
 mod audit;
 mod directory;
 pub mod fixtures;
@@ -30,6 +31,7 @@ mod updates;
 mod upstream;
 
 pub use access::*;
+pub use architecture::*;
 pub use audit::*;
 pub use directory::*;
 pub use gateway::*;
@@ -78,6 +80,9 @@ macro_rules! conformance_tests {
             audit_index_searches_within_scope
             audit_index_batches_replay_without_duplicates
             audit_keys_are_published_per_node
+            architecture_elements_are_versioned_and_scoped
+            architecture_relations_follow_their_elements
+            architecture_import_is_all_or_nothing
         );
     };
     (@cases ($setup:expr) $($case:ident)*) => {

@@ -7,6 +7,7 @@
 //! the role they need. Every write records its change-log entry in the same transaction, bumps
 //! the registry version (the gateway's "has anything changed?" check) and refuses stale versions.
 
+mod architecture;
 mod audit;
 pub mod conformance;
 mod error;
@@ -15,6 +16,7 @@ mod page;
 pub mod search;
 mod traits;
 
+pub use architecture::*;
 pub use audit::*;
 pub use error::StoreError;
 pub use filters::*;

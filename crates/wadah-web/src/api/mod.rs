@@ -4,6 +4,7 @@
 
 mod access;
 pub mod agencies;
+pub mod architecture;
 pub mod applications;
 pub mod audit;
 pub mod catalog;
@@ -42,4 +43,5 @@ pub fn routes() -> Router<AppState> {
         .merge(tokens::routes())
         .merge(changes::routes())
         .merge(audit::routes())
+        .merge(architecture::routes())
 }

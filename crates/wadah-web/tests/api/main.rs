@@ -9,6 +9,7 @@ mod access_requests;
 mod access_rights;
 mod agencies;
 mod applications;
+mod architecture;
 mod audit;
 mod auth;
 mod certificates;

@@ -2,6 +2,7 @@
 //! first run seeds the data dir and writes `demo-credentials.json`; later runs reuse both and
 //! never wipe anything.
 
+mod architecture;
 mod catalog;
 mod credentials;
 mod records;
@@ -83,6 +84,7 @@ async fn ensure_seeded(
     Ok(if !seeded {
         seeder.registry(sample_base).await?;
         seeder.access().await?;
+        architecture::seed(store.as_ref(), &SystemClock).await?;
         let users = seeder.users().await?;
         let consumers = seeder.consumers().await?;
         new_credentials(users, consumers)?
