@@ -45,8 +45,22 @@ pub fn write_csv(model: &ArchitectureModel, name: &str) -> CsvFiles {
     let mut elements = String::new();
     let mut relations = String::new();
     let mut properties = String::new();
-    row(&mut elements, &["ID", "Type", "Name", "Documentation", "Specialization"]);
-    row(&mut relations, &["ID", "Type", "Name", "Documentation", "Source", "Target", "Specialization"]);
+    row(
+        &mut elements,
+        &["ID", "Type", "Name", "Documentation", "Specialization"],
+    );
+    row(
+        &mut relations,
+        &[
+            "ID",
+            "Type",
+            "Name",
+            "Documentation",
+            "Source",
+            "Target",
+            "Specialization",
+        ],
+    );
     row(&mut properties, &["ID", "Key", "Value"]);
     row(&mut elements, &["model.wadah", "ArchimateModel", name, "", ""]);
     for g in &model.governments {
@@ -57,15 +71,30 @@ pub fn write_csv(model: &ArchitectureModel, name: &str) -> CsvFiles {
     }
     for a in &model.agencies {
         let id = vocab::actor_id("agency", &a.code);
-        row(&mut elements, &[&id, vocab::ACTOR_TYPE, a.name.as_str(), a.description.as_str(), ""]);
+        row(
+            &mut elements,
+            &[
+                &id,
+                vocab::ACTOR_TYPE,
+                a.name.as_str(),
+                a.description.as_str(),
+                "",
+            ],
+        );
         row(&mut properties, &[&id, vocab::prop::ACTOR, "agency"]);
         row(&mut properties, &[&id, vocab::prop::CODE, a.code.as_str()]);
-        row(&mut properties, &[&id, vocab::prop::GOVERNMENT, a.government.as_str()]);
+        row(
+            &mut properties,
+            &[&id, vocab::prop::GOVERNMENT, a.government.as_str()],
+        );
     }
     for e in &model.elements {
         let id = vocab::element_id(e.period, &e.agency, &e.spec.code);
         let t = vocab::element_type(e.spec.kind());
-        row(&mut elements, &[&id, t, e.spec.name.as_str(), e.spec.description.as_str(), ""]);
+        row(
+            &mut elements,
+            &[&id, t, e.spec.name.as_str(), e.spec.description.as_str(), ""],
+        );
         for (key, value) in element_properties(e) {
             row(&mut properties, &[&id, key, &value]);
         }
@@ -91,7 +120,10 @@ mod tests {
     #[test]
     fn cells_are_quoted_and_formulas_defused() {
         assert_eq!(cell("SIKS \"NG\""), "\"SIKS \"\"NG\"\"\"");
-        assert_eq!(cell("=HYPERLINK(\"http://x\")"), "\" =HYPERLINK(\"\"http://x\"\")\"");
+        assert_eq!(
+            cell("=HYPERLINK(\"http://x\")"),
+            "\" =HYPERLINK(\"\"http://x\"\")\""
+        );
         assert_eq!(cell("@SUM(A1)"), "\" @SUM(A1)\"");
         assert_eq!(cell("-1+1"), "\" -1+1\"");
         assert_eq!(cell("Data 2026"), "\"Data 2026\"");
@@ -101,8 +133,14 @@ mod tests {
     fn the_model_row_comes_first_and_relations_name_archi_types() {
         let files = write_csv(&ArchitectureModel::default(), "Bontang");
         let mut lines = files.elements.lines();
-        assert_eq!(lines.next(), Some("\"ID\",\"Type\",\"Name\",\"Documentation\",\"Specialization\""));
-        assert_eq!(lines.next(), Some("\"model.wadah\",\"ArchimateModel\",\"Bontang\",\"\",\"\""));
+        assert_eq!(
+            lines.next(),
+            Some("\"ID\",\"Type\",\"Name\",\"Documentation\",\"Specialization\"")
+        );
+        assert_eq!(
+            lines.next(),
+            Some("\"model.wadah\",\"ArchimateModel\",\"Bontang\",\"\",\"\"")
+        );
         assert_eq!(relation_type("Serving"), "ServingRelationship");
     }
 }

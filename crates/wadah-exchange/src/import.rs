@@ -8,7 +8,9 @@ use serde::Serialize;
 use wadah_domain::Code;
 use wadah_domain::agency::Agency;
 use wadah_domain::architecture::Period;
-use wadah_store::{AgencyFilter, ArchModelFilter, ImportCounts, PageRequest, Store, StoreError, MAX_PAGE_SIZE, Change};
+use wadah_store::{
+    AgencyFilter, ArchModelFilter, Change, ImportCounts, MAX_PAGE_SIZE, PageRequest, Store, StoreError,
+};
 
 use crate::archimate::convert::{ConvertOptions, Item, convert};
 use crate::archimate::read::{ReadError, read};
@@ -54,7 +56,11 @@ async fn known_agencies(store: &dyn Store) -> Result<BTreeMap<Code, Code>, Store
     let mut page = PageRequest::first(MAX_PAGE_SIZE);
     loop {
         let got = store.list_agencies(&AgencyFilter::default(), &page).await?;
-        out.extend(got.items.into_iter().map(|a: Agency| (a.spec.code, a.spec.government)));
+        out.extend(
+            got.items
+                .into_iter()
+                .map(|a: Agency| (a.spec.code, a.spec.government)),
+        );
         match got.next {
             Some(next) => page.after = Some(next),
             None => return Ok(out),
@@ -86,10 +92,12 @@ pub async fn import_archimate(
         problems: converted.problems,
         written: None,
     };
-    report.problems.extend(converted.model.problems(&known).into_iter().map(|p| Item {
-        at: p.at,
-        message: p.message,
-    }));
+    report
+        .problems
+        .extend(converted.model.problems(&known).into_iter().map(|p| Item {
+            at: p.at,
+            message: p.message,
+        }));
     if !report.problems.is_empty() {
         return Err(ImportError::Refused(Box::new(report)));
     }
@@ -101,7 +109,11 @@ pub async fn import_archimate(
 
 /// Exports the stored model (`filter`: one period or agency, or everything) as an exchange
 /// file.
-pub async fn export_archimate(store: &dyn Store, filter: &ArchModelFilter, name: &str) -> Result<String, StoreError> {
+pub async fn export_archimate(
+    store: &dyn Store,
+    filter: &ArchModelFilter,
+    name: &str,
+) -> Result<String, StoreError> {
     let model = store.architecture_model(filter).await?;
     Ok(write(&model, name))
 }

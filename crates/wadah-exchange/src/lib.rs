@@ -23,4 +23,4 @@ pub mod csv;
 pub mod import;
 
 pub use archimate::read::{MAX_FILE_BYTES, ReadError};
-pub use import::{ImportOptions, ImportReport, import_archimate, export_archimate};
+pub use import::{ImportOptions, ImportReport, export_archimate, import_archimate};

@@ -57,7 +57,11 @@ pub struct ImportCounts {
 #[async_trait]
 pub trait ArchitectureStore: Send + Sync {
     /// Ordered by `period/agency/code`.
-    async fn list_arch_elements(&self, filter: &ArchElementFilter, page: &PageRequest) -> StoreResult<Page<Element>>;
+    async fn list_arch_elements(
+        &self,
+        filter: &ArchElementFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Element>>;
     async fn get_arch_element(&self, key: &ElementKey) -> StoreResult<Element>;
     /// The agency must exist; a parent is checked by the caller (domain rules).
     async fn create_arch_element(
@@ -75,7 +79,12 @@ pub trait ArchitectureStore: Send + Sync {
         change: &Change,
     ) -> StoreResult<Element>;
     /// Refuses while relations or children point at the element, unless `cascade`.
-    async fn delete_arch_element(&self, key: &ElementKey, mode: DeleteMode, change: &Change) -> StoreResult<()>;
+    async fn delete_arch_element(
+        &self,
+        key: &ElementKey,
+        mode: DeleteMode,
+        change: &Change,
+    ) -> StoreResult<()>;
     /// Ordered by period, then relation key.
     async fn list_arch_relations(
         &self,
@@ -84,19 +93,32 @@ pub trait ArchitectureStore: Send + Sync {
     ) -> StoreResult<Page<Relation>>;
     async fn get_arch_relation(&self, id: &str) -> StoreResult<Relation>;
     /// Both ends must exist in `period`; the kinds are checked by the caller.
-    async fn create_arch_relation(&self, period: Period, spec: &RelationSpec, change: &Change) -> StoreResult<Relation>;
+    async fn create_arch_relation(
+        &self,
+        period: Period,
+        spec: &RelationSpec,
+        change: &Change,
+    ) -> StoreResult<Relation>;
     async fn delete_arch_relation(&self, id: &str, change: &Change) -> StoreResult<()>;
     /// Stored reference codes: imported national ones (`government` `None`) or a
     /// government's local ones.
     async fn list_ref_codes(&self, government: Option<&Code>) -> StoreResult<Vec<RefEntry>>;
     /// Adds codes the caller checked against the catalogue; a code already there is a
     /// `Duplicate` for local codes and replaced for national ones.
-    async fn add_ref_codes(&self, government: Option<&Code>, entries: &[RefEntry], change: &Change)
-    -> StoreResult<usize>;
+    async fn add_ref_codes(
+        &self,
+        government: Option<&Code>,
+        entries: &[RefEntry],
+        change: &Change,
+    ) -> StoreResult<usize>;
     /// Everything `filter` covers, as one model (governments and agencies included).
     async fn architecture_model(&self, filter: &ArchModelFilter) -> StoreResult<ArchitectureModel>;
     /// Writes a model the caller checked (`ArchitectureModel::problems` empty) in one
     /// transaction: missing governments, agencies and local codes are created, elements are
     /// created or replaced by key, relations added unless present. All or nothing.
-    async fn import_architecture(&self, model: &ArchitectureModel, change: &Change) -> StoreResult<ImportCounts>;
+    async fn import_architecture(
+        &self,
+        model: &ArchitectureModel,
+        change: &Change,
+    ) -> StoreResult<ImportCounts>;
 }

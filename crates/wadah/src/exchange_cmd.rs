@@ -103,7 +103,8 @@ pub async fn export(command: ExportCommand) -> anyhow::Result<()> {
             .write_all(xml.as_bytes())
             .context("cannot write to standard output")?;
     } else {
-        std::fs::write(&args.output, &xml).with_context(|| format!("cannot write {}", args.output.display()))?;
+        std::fs::write(&args.output, &xml)
+            .with_context(|| format!("cannot write {}", args.output.display()))?;
         eprintln!("wrote {}", args.output.display());
     }
     Ok(())
@@ -118,7 +119,8 @@ async fn export_csv(args: ExportCsvArgs) -> anyhow::Result<()> {
         .await
         .context("cannot read the architecture from the store")?;
     let files = wadah_exchange::csv::write_csv(&model, "Arsitektur SPBE");
-    std::fs::create_dir_all(&args.output).with_context(|| format!("cannot create {}", args.output.display()))?;
+    std::fs::create_dir_all(&args.output)
+        .with_context(|| format!("cannot create {}", args.output.display()))?;
     for (name, text) in [
         ("elements.csv", &files.elements),
         ("relations.csv", &files.relations),
@@ -127,13 +129,18 @@ async fn export_csv(args: ExportCsvArgs) -> anyhow::Result<()> {
         let path = args.output.join(name);
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     }
-    eprintln!("wrote elements.csv, relations.csv and properties.csv in {}", args.output.display());
+    eprintln!(
+        "wrote elements.csv, relations.csv and properties.csv in {}",
+        args.output.display()
+    );
     Ok(())
 }
 
 /// Reads at most [`MAX_FILE_BYTES`] (and one byte more, to tell a too-large file apart).
 fn read_input(path: &Path) -> anyhow::Result<Vec<u8>> {
-    let limit = u64::try_from(MAX_FILE_BYTES).unwrap_or(u64::MAX).saturating_add(1);
+    let limit = u64::try_from(MAX_FILE_BYTES)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
     let mut bytes = Vec::new();
     if path.as_os_str() == "-" {
         std::io::stdin().lock().take(limit).read_to_end(&mut bytes)
@@ -168,7 +175,10 @@ pub async fn import(command: ImportCommand) -> anyhow::Result<()> {
             for p in report.problems.iter().take(200) {
                 eprintln!("problem: {}: {}", p.at, p.message);
             }
-            anyhow::bail!("{file}: {} problem(s); nothing was imported", report.problems.len());
+            anyhow::bail!(
+                "{file}: {} problem(s); nothing was imported",
+                report.problems.len()
+            );
         }
         Err(err) => return Err(err).with_context(|| format!("cannot import {file}")),
     };

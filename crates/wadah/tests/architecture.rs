@@ -27,7 +27,12 @@ fn schema_dir() -> String {
 fn validate(file: &Path) {
     let dir = schema_dir();
     let out = Command::new("xmllint")
-        .args(["--nonet", "--noout", "--schema", &format!("{dir}/archimate3_Diagram.xsd")])
+        .args([
+            "--nonet",
+            "--noout",
+            "--schema",
+            &format!("{dir}/archimate3_Diagram.xsd"),
+        ])
         .arg(file)
         .env("XML_CATALOG_FILES", format!("{dir}/catalog.xml"))
         .output();
@@ -36,7 +41,9 @@ fn validate(file: &Path) {
         Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => {
             panic!("xmllint is missing: run scripts/xmllint-deps.sh")
         }
-        Err(_) => eprintln!("\n!!! xmllint is missing: the export was NOT validated (scripts/xmllint-deps.sh)\n"),
+        Err(_) => {
+            eprintln!("\n!!! xmllint is missing: the export was NOT validated (scripts/xmllint-deps.sh)\n")
+        }
     }
 }
 
@@ -46,23 +53,44 @@ fn the_demo_architecture_exports_validates_and_imports_into_an_empty_data_dir() 
     Demo::start(demo_dir.path()).stop();
     let out = tempfile::tempdir().unwrap();
     let first = out.path().join("demo.xml");
-    let export = wadah(&["export", "archimate", "--output", first.to_str().unwrap()], demo_dir.path());
-    assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
+    let export = wadah(
+        &["export", "archimate", "--output", first.to_str().unwrap()],
+        demo_dir.path(),
+    );
+    assert!(
+        export.status.success(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
     validate(&first);
     let xml = std::fs::read_to_string(&first).unwrap();
-    assert!(xml.contains("Integrasi layanan antar perangkat daerah"), "the roadmap's integration line");
+    assert!(
+        xml.contains("Integrasi layanan antar perangkat daerah"),
+        "the roadmap's integration line"
+    );
     assert!(xml.contains("2026=200000000"), "Rp 200 million in 2026");
     assert!(count(&xml, "xsi:type=\"Goal\"") >= 10, "RPJMD goals");
 
     let empty = tempfile::tempdir().unwrap();
     let import = wadah(&["import", "archimate", first.to_str().unwrap()], empty.path());
-    assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
     let stdout = String::from_utf8_lossy(&import.stdout);
     assert!(stdout.contains("3 agenc(ies) created"), "{stdout}");
 
     let second = out.path().join("again.xml");
-    let again = wadah(&["export", "archimate", "--output", second.to_str().unwrap()], empty.path());
-    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    let again = wadah(
+        &["export", "archimate", "--output", second.to_str().unwrap()],
+        empty.path(),
+    );
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
     let xml2 = std::fs::read_to_string(&second).unwrap();
     for needle in ["<element ", "<relationship ", "<property "] {
         assert_eq!(count(&xml, needle), count(&xml2, needle), "{needle}");
@@ -95,7 +123,12 @@ fn hostile_files_get_one_clear_line_and_change_nothing() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(b"<?xml version=\"1.0\" encoding=\"windows-1252\"?><model/>").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"<?xml version=\"1.0\" encoding=\"windows-1252\"?><model/>")
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("windows-1252; save it as UTF-8"));

@@ -72,7 +72,15 @@ impl<'a> Index<'a> {
         let kinds = model
             .elements
             .iter()
-            .map(|e| (ElementRef { agency: e.agency.clone(), code: e.spec.code.clone() }, e))
+            .map(|e| {
+                (
+                    ElementRef {
+                        agency: e.agency.clone(),
+                        code: e.spec.code.clone(),
+                    },
+                    e,
+                )
+            })
             .collect();
         let edges = model
             .relations
@@ -88,7 +96,13 @@ impl<'a> Index<'a> {
 
     /// Elements of `kind` with a relation of `rel` towards `target` (either direction when
     /// `both`: a process that realises a service is as covered as one a service serves).
-    fn linked(&self, target: &ElementRef, rel: &[RelationKind], kind: ElementKind, both: bool) -> Vec<ElementRef> {
+    fn linked(
+        &self,
+        target: &ElementRef,
+        rel: &[RelationKind],
+        kind: ElementKind,
+        both: bool,
+    ) -> Vec<ElementRef> {
         let mut out = Vec::new();
         for (k, s, t) in &self.edges {
             if !rel.contains(k) {
@@ -156,16 +170,25 @@ fn redundancy(index: &Index<'_>) -> Vec<Redundancy> {
         let target_kind = index.kind(t);
         if *kind == RelationKind::Serving
             && index.kind(s) == Some(ElementKind::Application)
-            && matches!(target_kind, Some(ElementKind::BusinessProcess | ElementKind::Service))
+            && matches!(
+                target_kind,
+                Some(ElementKind::BusinessProcess | ElementKind::Service)
+            )
         {
-            groups.entry(format!("{} {}", target_kind.map_or("", |k| k.as_str()), t)).or_default().insert(s.clone());
+            groups
+                .entry(format!("{} {}", target_kind.map_or("", |k| k.as_str()), t))
+                .or_default()
+                .insert(s.clone());
         }
     }
     for (r, e) in &index.kinds {
         if let (ElementKind::Application, Some(code)) = (e.spec.kind(), &e.spec.ref_code)
             && code.level() >= 3
         {
-            groups.entry(format!("ref {}", code.as_str())).or_default().insert(r.clone());
+            groups
+                .entry(format!("ref {}", code.as_str()))
+                .or_default()
+                .insert(r.clone());
         }
     }
     groups
@@ -204,8 +227,11 @@ fn orphans(index: &Index<'_>) -> Vec<Orphan> {
 }
 
 fn completeness(model: &ArchitectureModel) -> Vec<Completeness> {
-    let mut covered: BTreeMap<&Code, BTreeSet<ElementKind>> =
-        model.agencies.iter().map(|a| (&a.code, BTreeSet::new())).collect();
+    let mut covered: BTreeMap<&Code, BTreeSet<ElementKind>> = model
+        .agencies
+        .iter()
+        .map(|a| (&a.code, BTreeSet::new()))
+        .collect();
     for e in &model.elements {
         covered.entry(&e.agency).or_default().insert(e.spec.kind());
     }
@@ -213,8 +239,14 @@ fn completeness(model: &ArchitectureModel) -> Vec<Completeness> {
         .into_iter()
         .map(|(agency, kinds)| Completeness {
             agency: agency.to_string(),
-            covered: ElementKind::DOMAINS.into_iter().filter(|k| kinds.contains(k)).collect(),
-            missing: ElementKind::DOMAINS.into_iter().filter(|k| !kinds.contains(k)).collect(),
+            covered: ElementKind::DOMAINS
+                .into_iter()
+                .filter(|k| kinds.contains(k))
+                .collect(),
+            missing: ElementKind::DOMAINS
+                .into_iter()
+                .filter(|k| !kinds.contains(k))
+                .collect(),
         })
         .collect()
 }
@@ -255,13 +287,18 @@ mod tests {
     }
 
     fn app(agency: &str, code: &str) -> ModelElement {
-        let mut e = el(agency, code, Details::Application {
-            application: None,
-            lifecycle: LifecycleStage::Active,
-            technical_fit: Fit::Adequate,
-            functional_fit: Fit::Adequate,
-            disposition: Disposition::Invest,
-        }, "Bidang TI");
+        let mut e = el(
+            agency,
+            code,
+            Details::Application {
+                application: None,
+                lifecycle: LifecycleStage::Active,
+                technical_fit: Fit::Adequate,
+                functional_fit: Fit::Adequate,
+                disposition: Disposition::Invest,
+            },
+            "Bidang TI",
+        );
         e.spec.ref_code = RefCode::parse("ref_code", "RAA.01.02.01").ok();
         e
     }
@@ -271,8 +308,14 @@ mod tests {
             period: Period::parse("2025-2029").unwrap(),
             spec: RelationSpec {
                 kind,
-                source: ElementRef { agency: c(from.0), code: c(from.1) },
-                target: ElementRef { agency: c(to.0), code: c(to.1) },
+                source: ElementRef {
+                    agency: c(from.0),
+                    code: c(from.1),
+                },
+                target: ElementRef {
+                    agency: c(to.0),
+                    code: c(to.1),
+                },
             },
         }
     }
@@ -282,23 +325,63 @@ mod tests {
             elements: vec![
                 el("dinsos", "bansos", Details::BusinessProcess, "Bidang Linjamsos"),
                 el("dinsos", "verifikasi", Details::BusinessProcess, ""),
-                el("dinsos", "layanan-bansos", Details::Service { area: ServiceArea::Public }, "Bidang Linjamsos"),
+                el(
+                    "dinsos",
+                    "layanan-bansos",
+                    Details::Service {
+                        area: ServiceArea::Public,
+                    },
+                    "Bidang Linjamsos",
+                ),
                 app("dinsos", "siks"),
                 app("bpsdm", "simpeg"),
-                el("dinsos", "dtks", Details::DataSet {
-                    classification: crate::architecture::element::Classification::Rahasia,
-                    producer: c("dinsos"),
-                    walidata: Line::default(),
-                }, "Bidang Data"),
-                el("bappeda", "misi-1", Details::Goal { level: GoalLevel::Misi, target: Line::default() }, ""),
+                el(
+                    "dinsos",
+                    "dtks",
+                    Details::DataSet {
+                        classification: crate::architecture::element::Classification::Rahasia,
+                        producer: c("dinsos"),
+                        walidata: Line::default(),
+                    },
+                    "Bidang Data",
+                ),
+                el(
+                    "bappeda",
+                    "misi-1",
+                    Details::Goal {
+                        level: GoalLevel::Misi,
+                        target: Line::default(),
+                    },
+                    "",
+                ),
             ],
             relations: vec![
-                rel(RelationKind::Serving, ("dinsos", "layanan-bansos"), ("dinsos", "bansos")),
-                rel(RelationKind::Realization, ("dinsos", "siks"), ("dinsos", "layanan-bansos")),
+                rel(
+                    RelationKind::Serving,
+                    ("dinsos", "layanan-bansos"),
+                    ("dinsos", "bansos"),
+                ),
+                rel(
+                    RelationKind::Realization,
+                    ("dinsos", "siks"),
+                    ("dinsos", "layanan-bansos"),
+                ),
                 rel(RelationKind::Access, ("dinsos", "siks"), ("dinsos", "dtks")),
-                rel(RelationKind::Serving, ("bpsdm", "simpeg"), ("dinsos", "verifikasi")),
-                rel(RelationKind::Serving, ("dinsos", "siks"), ("dinsos", "verifikasi")),
-                rel(RelationKind::Realization, ("dinsos", "bansos"), ("bappeda", "misi-1")),
+                rel(
+                    RelationKind::Serving,
+                    ("bpsdm", "simpeg"),
+                    ("dinsos", "verifikasi"),
+                ),
+                rel(
+                    RelationKind::Serving,
+                    ("dinsos", "siks"),
+                    ("dinsos", "verifikasi"),
+                ),
+                rel(
+                    RelationKind::Realization,
+                    ("dinsos", "bansos"),
+                    ("bappeda", "misi-1"),
+                ),
             ],
             ..ArchitectureModel::default()
         }
@@ -317,7 +400,10 @@ mod tests {
     fn applications_of_two_agencies_serving_one_process_are_candidates() {
         let a = analyse(&model());
         let shared: Vec<&str> = a.redundancy.iter().map(|r| r.shared.as_str()).collect();
-        assert!(shared.contains(&"business_process dinsos/verifikasi"), "{shared:?}");
+        assert!(
+            shared.contains(&"business_process dinsos/verifikasi"),
+            "{shared:?}"
+        );
         assert!(shared.contains(&"ref RAA.01.02.01"), "{shared:?}");
         assert!(a.redundancy.iter().all(|r| r.applications.len() == 2));
     }
@@ -327,8 +413,14 @@ mod tests {
         let a = analyse(&model());
         let verifikasi = a.orphans.iter().find(|o| o.code == "verifikasi").unwrap();
         assert!(verifikasi.no_owner && verifikasi.no_goal);
-        assert!(!a.orphans.iter().any(|o| o.code == "bansos"), "owned and serves misi-1");
+        assert!(
+            !a.orphans.iter().any(|o| o.code == "bansos"),
+            "owned and serves misi-1"
+        );
         let dinsos = a.completeness.iter().find(|c| c.agency == "dinsos").unwrap();
-        assert_eq!(dinsos.missing, vec![ElementKind::Infrastructure, ElementKind::SecurityControl]);
+        assert_eq!(
+            dinsos.missing,
+            vec![ElementKind::Infrastructure, ElementKind::SecurityControl]
+        );
     }
 }

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::period::Period;
+use super::period::Year;
 use super::reference::Family;
 use super::roadmap::{BudgetLine, RoadmapPart, RoadmapStatus};
-use super::period::Year;
 use crate::application::{LifecycleStage, RefCode};
 use crate::text::{Description, Line, Name};
 use crate::{Code, Meta, ValidationError};
@@ -311,12 +311,18 @@ impl ElementSpec {
     pub fn validate(&self, period: Period) -> Result<(), ValidationError> {
         self.check_ref_code()?;
         if self.parent.as_ref() == Some(&self.code) {
-            return Err(ValidationError::new("parent", "an element cannot be its own parent"));
+            return Err(ValidationError::new(
+                "parent",
+                "an element cannot be its own parent",
+            ));
         }
         match &self.details {
             Details::Goal { level, .. } => {
                 if level.parent_level().is_none() && self.parent.is_some() {
-                    return Err(ValidationError::new("parent", "a misi is the top of the goal tree"));
+                    return Err(ValidationError::new(
+                        "parent",
+                        "a misi is the top of the goal tree",
+                    ));
                 }
                 if level.parent_level().is_some() && self.parent.is_none() {
                     return Err(ValidationError::new(
@@ -349,7 +355,12 @@ impl ElementSpec {
             )),
             Some(f) if f != code.family() => Err(ValidationError::new(
                 "ref_code",
-                format!("a {} is coded in {} (got {})", kind.as_str(), f.as_str(), code.as_str()),
+                format!(
+                    "a {} is coded in {} (got {})",
+                    kind.as_str(),
+                    f.as_str(),
+                    code.as_str()
+                ),
             )),
             Some(_) => match &self.details {
                 Details::Service { area } if !is_under(code, area.ref_prefix()) => Err(ValidationError::new(
@@ -366,15 +377,24 @@ impl ElementSpec {
         if parent.kind() != self.kind() {
             return Err(ValidationError::new(
                 "parent",
-                format!("the parent of a {} is a {}", self.kind().as_str(), self.kind().as_str()),
+                format!(
+                    "the parent of a {} is a {}",
+                    self.kind().as_str(),
+                    self.kind().as_str()
+                ),
             ));
         }
-        if let (Details::Goal { level, .. }, Details::Goal { level: above, .. }) = (&self.details, &parent.details)
+        if let (Details::Goal { level, .. }, Details::Goal { level: above, .. }) =
+            (&self.details, &parent.details)
             && level.parent_level() != Some(*above)
         {
             return Err(ValidationError::new(
                 "parent",
-                format!("a {level:?} sits under a {:?}", level.parent_level().unwrap_or(*level)).to_lowercase(),
+                format!(
+                    "a {level:?} sits under a {:?}",
+                    level.parent_level().unwrap_or(*level)
+                )
+                .to_lowercase(),
             ));
         }
         Ok(())
@@ -389,6 +409,7 @@ fn is_under(code: &RefCode, prefix: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
 pub struct ElementKey {
     pub agency: Code,
+    #[schema(value_type = String, example = "2025-2029")]
     pub period: Period,
     pub code: Code,
 }
@@ -403,6 +424,7 @@ impl std::fmt::Display for ElementKey {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Element {
     pub agency: Code,
+    #[schema(value_type = String, example = "2025-2029")]
     pub period: Period,
     #[serde(flatten)]
     pub spec: ElementSpec,
@@ -442,7 +464,9 @@ mod tests {
     #[test]
     fn reference_codes_must_be_of_the_kinds_family() {
         assert!(process("bansos", Some("RAB.04.02")).validate(period()).is_ok());
-        let err = process("bansos", Some("RAA.02.01")).validate(period()).unwrap_err();
+        let err = process("bansos", Some("RAA.02.01"))
+            .validate(period())
+            .unwrap_err();
         assert_eq!(err.field, "ref_code");
         assert!(err.message.contains("RAB"), "{err}");
     }
@@ -475,7 +499,10 @@ mod tests {
         assert!(tujuan.validate(period()).is_ok());
         assert!(tujuan.check_parent(&misi).is_ok());
         let sasaran = goal("sasaran-1", GoalLevel::Sasaran);
-        assert!(sasaran.check_parent(&misi).is_err(), "a sasaran sits under a tujuan");
+        assert!(
+            sasaran.check_parent(&misi).is_err(),
+            "a sasaran sits under a tujuan"
+        );
         assert!(sasaran.check_parent(&process("p1", None)).is_err());
     }
 
@@ -484,7 +511,10 @@ mod tests {
         use Fit::*;
         assert_eq!(Disposition::suggested(Excellent, Adequate), Disposition::Invest);
         assert_eq!(Disposition::suggested(Poor, Excellent), Disposition::Migrate);
-        assert_eq!(Disposition::suggested(Adequate, Insufficient), Disposition::Tolerate);
+        assert_eq!(
+            Disposition::suggested(Adequate, Insufficient),
+            Disposition::Tolerate
+        );
         assert_eq!(Disposition::suggested(Insufficient, Poor), Disposition::Eliminate);
     }
 
@@ -495,7 +525,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(d.kind(), ElementKind::DataSet);
-        assert!(serde_json::from_str::<Details>(r#"{"kind":"data_set","classification":"secret","producer":"dinsos"}"#).is_err());
+        assert!(
+            serde_json::from_str::<Details>(
+                r#"{"kind":"data_set","classification":"secret","producer":"dinsos"}"#
+            )
+            .is_err()
+        );
         assert!(serde_json::from_str::<Details>(r#"{"kind":"service","area":"public","x":1}"#).is_err());
         for k in ElementKind::ALL {
             assert_eq!(ElementKind::parse(k.as_str()), Some(k));

@@ -76,7 +76,10 @@ impl ArchitectureModel {
         let mut out = Vec::new();
         let mut problem = |at: String, message: String| out.push(ModelProblem { at, message });
         if self.elements.len() + self.relations.len() > MAX_MODEL_OBJECTS {
-            problem("model".into(), format!("more than {MAX_MODEL_OBJECTS} elements and relations"));
+            problem(
+                "model".into(),
+                format!("more than {MAX_MODEL_OBJECTS} elements and relations"),
+            );
             return out;
         }
         let mut agencies = known_agencies.clone();
@@ -86,7 +89,10 @@ impl ArchitectureModel {
         let governments: BTreeSet<&Code> = self.governments.iter().map(|g| &g.code).collect();
         for a in &self.agencies {
             if !governments.contains(&a.government) && !known_agencies.values().any(|g| g == &a.government) {
-                problem(format!("agency {}", a.code), format!("its government {} is not in the model", a.government));
+                problem(
+                    format!("agency {}", a.code),
+                    format!("its government {} is not in the model", a.government),
+                );
             }
         }
         let catalog = self.catalog(&mut problem);
@@ -116,7 +122,10 @@ impl ArchitectureModel {
                 code: parent.clone(),
             };
             match by_key.get(&key) {
-                None => problem(e.key().to_string(), format!("parent {parent} is not in the model")),
+                None => problem(
+                    e.key().to_string(),
+                    format!("parent {parent} is not in the model"),
+                ),
                 Some(p) => {
                     if let Err(err) = e.spec.check_parent(p) {
                         problem(e.key().to_string(), err.to_string());
@@ -194,9 +203,9 @@ impl ArchitectureModel {
 mod tests {
     use super::*;
     use crate::agency::GovernmentKind;
+    use crate::application::RefCode;
     use crate::architecture::element::Details;
     use crate::architecture::relation::{ElementRef, RelationKind};
-    use crate::application::RefCode;
     use crate::text::{Description, Line, Name};
 
     fn code(s: &str) -> Code {
@@ -224,8 +233,14 @@ mod tests {
             period: Period::parse("2025-2029").unwrap(),
             spec: RelationSpec {
                 kind,
-                source: ElementRef { agency: code(from.0), code: code(from.1) },
-                target: ElementRef { agency: code(to.0), code: code(to.1) },
+                source: ElementRef {
+                    agency: code(from.0),
+                    code: code(from.1),
+                },
+                target: ElementRef {
+                    agency: code(to.0),
+                    code: code(to.1),
+                },
             },
         }
     }
@@ -254,9 +269,20 @@ mod tests {
             )],
             elements: vec![
                 element("dinsos", "bansos", Details::BusinessProcess, Some("RAB.04.02.01")),
-                element("dinsos", "layanan-bansos", Details::Service { area: super::super::element::ServiceArea::Public }, Some("RAL.01")),
+                element(
+                    "dinsos",
+                    "layanan-bansos",
+                    Details::Service {
+                        area: super::super::element::ServiceArea::Public,
+                    },
+                    Some("RAL.01"),
+                ),
             ],
-            relations: vec![relation(RelationKind::Serving, ("dinsos", "layanan-bansos"), ("dinsos", "bansos"))],
+            relations: vec![relation(
+                RelationKind::Serving,
+                ("dinsos", "layanan-bansos"),
+                ("dinsos", "bansos"),
+            )],
         }
     }
 
@@ -268,17 +294,36 @@ mod tests {
     #[test]
     fn every_problem_is_found_and_located() {
         let mut m = model();
-        m.relations.push(relation(RelationKind::Serving, ("dinsos", "bansos"), ("dinsos", "layanan-bansos")));
-        m.relations.push(relation(RelationKind::Flow, ("dinsos", "bansos"), ("dinsos", "hilang")));
-        m.elements.push(element("bpsdm", "diklat", Details::BusinessProcess, Some("RAB.99.01")));
-        m.local_codes.push((code("bontang"), LocalRefCodeSpec {
-            code: RefCode::parse("code", "RAB.77.01.01").unwrap(),
-            name: Name::parse("x").unwrap(),
-        }));
+        m.relations.push(relation(
+            RelationKind::Serving,
+            ("dinsos", "bansos"),
+            ("dinsos", "layanan-bansos"),
+        ));
+        m.relations.push(relation(
+            RelationKind::Flow,
+            ("dinsos", "bansos"),
+            ("dinsos", "hilang"),
+        ));
+        m.elements.push(element(
+            "bpsdm",
+            "diklat",
+            Details::BusinessProcess,
+            Some("RAB.99.01"),
+        ));
+        m.local_codes.push((
+            code("bontang"),
+            LocalRefCodeSpec {
+                code: RefCode::parse("code", "RAB.77.01.01").unwrap(),
+                name: Name::parse("x").unwrap(),
+            },
+        ));
         let problems = m.problems(&BTreeMap::new());
         let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert_eq!(problems.len(), 5, "{text:#?}");
-        assert!(text.iter().any(|p| p.contains("serving relation cannot go from a business_process")));
+        assert!(
+            text.iter()
+                .any(|p| p.contains("serving relation cannot go from a business_process"))
+        );
         assert!(text.iter().any(|p| p.contains("not in the model")));
         assert!(text.iter().any(|p| p.contains("agency bpsdm is unknown")));
         assert!(text.iter().any(|p| p.contains("RAB.99.01 is unknown")));

@@ -121,12 +121,12 @@ struct NationalFileEntry {
 /// its code says, each code under a parent of the same file or of `known`. National lists are
 /// levels 1–2, but the annex also fixes a few deeper codes (the shipped file has
 /// `RAB.09.05.06`), and those are national too.
-pub fn parse_national_file(
-    raw: &str,
-    known: &ReferenceCatalog,
-) -> Result<Vec<RefEntry>, ValidationError> {
+pub fn parse_national_file(raw: &str, known: &ReferenceCatalog) -> Result<Vec<RefEntry>, ValidationError> {
     if raw.len() > MAX_REFERENCE_FILE_BYTES {
-        return Err(ValidationError::new("reference_file", "the file is larger than 4 MiB"));
+        return Err(ValidationError::new(
+            "reference_file",
+            "the file is larger than 4 MiB",
+        ));
     }
     let file: NationalFile = serde_json::from_str(raw)
         .map_err(|e| ValidationError::new("reference_file", format!("not a reference file: {e}")))?;
@@ -137,7 +137,12 @@ pub fn parse_national_file(
         if code.level() != e.level {
             return Err(ValidationError::new(
                 "code",
-                format!("{}: the level ({}) is not the code's ({})", e.code, e.level, code.level()),
+                format!(
+                    "{}: the level ({}) is not the code's ({})",
+                    e.code,
+                    e.level,
+                    code.level()
+                ),
             ));
         }
         let entry = RefEntry {
@@ -155,7 +160,8 @@ pub fn parse_national_file(
 pub fn shipped_national() -> &'static [RefEntry] {
     static NATIONAL: OnceLock<Vec<RefEntry>> = OnceLock::new();
     // A broken shipped file leaves the list empty; `the_shipped_list_parses` keeps it whole.
-    NATIONAL.get_or_init(|| parse_national_file(NATIONAL_JSON, &ReferenceCatalog::default()).unwrap_or_default())
+    NATIONAL
+        .get_or_init(|| parse_national_file(NATIONAL_JSON, &ReferenceCatalog::default()).unwrap_or_default())
 }
 
 /// The codes a government may use: national ones and its local ones.
@@ -196,7 +202,10 @@ impl ReferenceCatalog {
         if spec.code.level() < 3 {
             return Err(ValidationError::new(
                 "code",
-                format!("{} is a national level; local codes start at level 3", spec.code.as_str()),
+                format!(
+                    "{} is a national level; local codes start at level 3",
+                    spec.code.as_str()
+                ),
             ));
         }
         if self.contains(&spec.code) {
@@ -218,7 +227,11 @@ impl ReferenceCatalog {
         match code.parent() {
             Some(parent) if !self.contains(&parent) => Err(ValidationError::new(
                 "code",
-                format!("{}: its parent {} is not a known code", code.as_str(), parent.as_str()),
+                format!(
+                    "{}: its parent {} is not a known code",
+                    code.as_str(),
+                    parent.as_str()
+                ),
             )),
             _ => Ok(()),
         }
@@ -242,7 +255,11 @@ mod tests {
     #[test]
     fn the_shipped_list_parses_with_its_hierarchy() {
         let national = shipped_national();
-        assert_eq!(national.len(), 66, "every shipped entry, the level-3 one included");
+        assert_eq!(
+            national.len(),
+            66,
+            "every shipped entry, the level-3 one included"
+        );
         let catalog = ReferenceCatalog::build(&[], &[]).unwrap();
         assert_eq!(catalog.get(&code("RAB.04.02")).unwrap().name.as_str(), "Sosial");
         assert!(catalog.contains(&code("RAA.02.01")));
@@ -273,7 +290,10 @@ mod tests {
         let local = catalog.check_local(&spec("RAB.04.02.01")).unwrap();
         let catalog = ReferenceCatalog::build(&[], &[local]).unwrap();
         assert!(catalog.check_local(&spec("RAB.04.02.01")).is_err(), "duplicate");
-        assert!(catalog.check_local(&spec("RAB.04.02.01.03")).is_ok(), "below a local code");
+        assert!(
+            catalog.check_local(&spec("RAB.04.02.01.03")).is_ok(),
+            "below a local code"
+        );
     }
 
     #[test]

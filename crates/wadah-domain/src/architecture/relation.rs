@@ -65,9 +65,14 @@ impl RelationKind {
                 (RoadmapItem, t) => t != RoadmapItem,
                 _ => false,
             },
-            Self::Access => matches!((source, target), (BusinessProcess | Application | Service, DataSet)),
+            Self::Access => matches!(
+                (source, target),
+                (BusinessProcess | Application | Service, DataSet)
+            ),
             Self::Assignment => matches!((source, target), (Infrastructure, Infrastructure)),
-            Self::Flow => source == target && matches!(source, BusinessProcess | Application | Infrastructure),
+            Self::Flow => {
+                source == target && matches!(source, BusinessProcess | Application | Infrastructure)
+            }
         }
     }
 
@@ -116,7 +121,10 @@ pub struct RelationSpec {
 impl RelationSpec {
     pub fn validate(&self) -> Result<(), ValidationError> {
         if self.source == self.target {
-            return Err(ValidationError::new("target", "a relation joins two different elements"));
+            return Err(ValidationError::new(
+                "target",
+                "a relation joins two different elements",
+            ));
         }
         Ok(())
     }
@@ -133,6 +141,7 @@ impl RelationSpec {
 pub struct Relation {
     /// Opaque id (for `DELETE`).
     pub id: String,
+    #[schema(value_type = String, example = "2025-2029")]
     pub period: Period,
     #[serde(flatten)]
     pub spec: RelationSpec,
@@ -157,12 +166,18 @@ mod tests {
 
     #[test]
     fn nonsense_relations_are_refused_with_the_kinds_named() {
-        assert!(!RelationKind::Access.allows(DataSet, Application), "data does not access");
+        assert!(
+            !RelationKind::Access.allows(DataSet, Application),
+            "data does not access"
+        );
         assert!(!RelationKind::Serving.allows(BusinessProcess, Infrastructure));
         assert!(!RelationKind::Composition.allows(Application, DataSet));
         assert!(!RelationKind::Realization.allows(Goal, Goal));
         let err = RelationKind::Flow.check(DataSet, DataSet).unwrap_err();
-        assert!(err.message.contains("flow relation cannot go from a data_set"), "{err}");
+        assert!(
+            err.message.contains("flow relation cannot go from a data_set"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -73,7 +73,10 @@ impl Rupiah {
         if amount <= MAX_RUPIAH {
             Ok(Self(amount))
         } else {
-            Err(ValidationError::new(field, "an amount is at most Rp 1,000,000,000,000,000"))
+            Err(ValidationError::new(
+                field,
+                "an amount is at most Rp 1,000,000,000,000,000",
+            ))
         }
     }
 
@@ -113,7 +116,10 @@ pub(crate) fn check_item(
     gaps: &[Line],
 ) -> Result<(), ValidationError> {
     if first > last {
-        return Err(ValidationError::new("first_year", "the first year comes before the last"));
+        return Err(ValidationError::new(
+            "first_year",
+            "the first year comes before the last",
+        ));
     }
     if !period.contains(first) || !period.contains(last) {
         return Err(ValidationError::new(
@@ -122,14 +128,20 @@ pub(crate) fn check_item(
         ));
     }
     if budget.len() > MAX_LIST_ITEMS || gaps.len() > MAX_LIST_ITEMS {
-        return Err(ValidationError::new("budget", "at most 50 budget lines and 50 gaps"));
+        return Err(ValidationError::new(
+            "budget",
+            "at most 50 budget lines and 50 gaps",
+        ));
     }
     let mut seen = std::collections::BTreeSet::new();
     for line in budget {
         if line.year < first || line.year > last {
             return Err(ValidationError::new(
                 "budget",
-                format!("budget year {} lies outside the item's years {first}–{last}", line.year),
+                format!(
+                    "budget year {} lies outside the item's years {first}–{last}",
+                    line.year
+                ),
             ));
         }
         if !seen.insert(line.year) {
@@ -238,16 +250,34 @@ mod tests {
     #[test]
     fn totals_add_up_per_year_agency_and_part() {
         let items = [
-            item("diskominfo", RoadmapPart::Aplikasi, RoadmapStatus::Planned, &[(2026, 200_000_000)]),
-            item("bpsdm", RoadmapPart::Aplikasi, RoadmapStatus::InProgress, &[(2026, 50_000_000), (2027, 25_000_000)]),
-            item("dinsos", RoadmapPart::Keamanan, RoadmapStatus::Cancelled, &[(2026, 999)]),
+            item(
+                "diskominfo",
+                RoadmapPart::Aplikasi,
+                RoadmapStatus::Planned,
+                &[(2026, 200_000_000)],
+            ),
+            item(
+                "bpsdm",
+                RoadmapPart::Aplikasi,
+                RoadmapStatus::InProgress,
+                &[(2026, 50_000_000), (2027, 25_000_000)],
+            ),
+            item(
+                "dinsos",
+                RoadmapPart::Keamanan,
+                RoadmapStatus::Cancelled,
+                &[(2026, 999)],
+            ),
         ];
         let t = totals(&items).unwrap();
         assert_eq!(t.total, 275_000_000);
         assert_eq!(t.per_year[&2026], 250_000_000);
         assert_eq!(t.per_agency["diskominfo"], 200_000_000);
         assert_eq!(t.per_part["aplikasi"], 275_000_000);
-        assert!(!t.per_agency.contains_key("dinsos"), "cancelled items cost nothing");
+        assert!(
+            !t.per_agency.contains_key("dinsos"),
+            "cancelled items cost nothing"
+        );
     }
 
     #[test]
@@ -260,7 +290,10 @@ mod tests {
         assert!(check_item(p, year(2026), year(2027), &[line(2026, 1), line(2027, 2)], &[]).is_ok());
         assert!(check_item(p, year(2026), year(2027), &[line(2028, 1)], &[]).is_err());
         assert!(check_item(p, year(2026), year(2027), &[line(2026, 1), line(2026, 2)], &[]).is_err());
-        assert!(check_item(p, year(2024), year(2027), &[], &[]).is_err(), "outside the period");
+        assert!(
+            check_item(p, year(2024), year(2027), &[], &[]).is_err(),
+            "outside the period"
+        );
         assert!(check_item(p, year(2027), year(2026), &[], &[]).is_err());
         assert!(Rupiah::parse("rupiah", MAX_RUPIAH + 1).is_err());
     }

@@ -16,10 +16,12 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wadah_domain::agency::{AgencySpec, GovernmentSpec};
 use wadah_domain::application::{LifecycleStage, RefCode};
-use wadah_domain::architecture::element::{Classification, Disposition, Fit, GoalLevel, InfraCategory, ServiceArea};
+use wadah_domain::architecture::element::{
+    Classification, Disposition, Fit, GoalLevel, InfraCategory, ServiceArea,
+};
 use wadah_domain::architecture::{
-    ArchitectureModel, BudgetLine, Details, ElementKind, ElementRef, ElementSpec, LocalRefCodeSpec, ModelElement,
-    ModelRelation, Period, RelationSpec, RoadmapPart, RoadmapStatus, Rupiah, Year,
+    ArchitectureModel, BudgetLine, Details, ElementKind, ElementRef, ElementSpec, LocalRefCodeSpec,
+    ModelElement, ModelRelation, Period, RelationSpec, RoadmapPart, RoadmapStatus, Rupiah, Year,
 };
 use wadah_domain::text::{Description, Line, Name};
 use wadah_domain::{Code, ValidationError};
@@ -106,11 +108,18 @@ pub fn convert(doc: &Document, options: &ConvertOptions) -> Converted {
 }
 
 fn actors(doc: &Document, out: &mut Converted) {
-    for c in doc.elements.iter().filter(|c| c.archimate_type == vocab::ACTOR_TYPE) {
+    for c in doc
+        .elements
+        .iter()
+        .filter(|c| c.archimate_type == vocab::ACTOR_TYPE)
+    {
         let result = match c.property(prop::ACTOR) {
             Some("government") => government(c).map(|g| out.model.governments.push(g)),
             Some("agency") => agency(c).map(|a| out.model.agencies.push(a)),
-            Some(other) => Err(ValidationError::new("wadah:actor", format!("unknown actor {other:?}"))),
+            Some(other) => Err(ValidationError::new(
+                "wadah:actor",
+                format!("unknown actor {other:?}"),
+            )),
             None => {
                 out.skipped.push(Item {
                     at: at(c),
@@ -132,7 +141,10 @@ fn government(c: &Concept) -> Result<GovernmentSpec, ValidationError> {
     Ok(GovernmentSpec {
         code: Code::parse(c.property(prop::CODE).unwrap_or_default())?,
         name: Name::parse(&c.name)?,
-        kind: parse_enum("wadah:government-kind", c.property(prop::GOVERNMENT_KIND).unwrap_or("kota"))?,
+        kind: parse_enum(
+            "wadah:government-kind",
+            c.property(prop::GOVERNMENT_KIND).unwrap_or("kota"),
+        )?,
     })
 }
 
@@ -178,7 +190,12 @@ fn local(value: &str) -> Result<(Code, LocalRefCodeSpec), ValidationError> {
 }
 
 /// The agency an element belongs to (see the module docs for the order).
-fn agency_of(c: &Concept, doc: &Document, options: &ConvertOptions, agencies: &BTreeSet<Code>) -> Option<Code> {
+fn agency_of(
+    c: &Concept,
+    doc: &Document,
+    options: &ConvertOptions,
+    agencies: &BTreeSet<Code>,
+) -> Option<Code> {
     if let Some(raw) = c.property(prop::AGENCY) {
         return Code::parse(raw).ok();
     }
@@ -211,7 +228,11 @@ pub fn slug(name: &str) -> String {
         }
     }
     let out = out.trim_end_matches('-').to_owned();
-    if Code::parse(&out).is_ok() { out } else { format!("el-{out}").trim_end_matches('-').to_owned() }
+    if Code::parse(&out).is_ok() {
+        out
+    } else {
+        format!("el-{out}").trim_end_matches('-').to_owned()
+    }
 }
 
 fn element_code(
@@ -223,20 +244,30 @@ fn element_code(
     if let Some(raw) = c.property(prop::CODE) {
         let code = Code::parse(raw)?;
         if !taken.insert((agency.clone(), period, code.clone())) {
-            return Err(ValidationError::new("code", format!("{code} appears twice in {agency} for {period}")));
+            return Err(ValidationError::new(
+                "code",
+                format!("{code} appears twice in {agency} for {period}"),
+            ));
         }
         return Ok(code);
     }
     let base = slug(&c.name);
     for n in 1..10_000 {
-        let candidate = if n == 1 { base.clone() } else { format!("{base}-{n}") };
+        let candidate = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
         if let Ok(code) = Code::parse(&candidate)
             && taken.insert((agency.clone(), period, code.clone()))
         {
             return Ok(code);
         }
     }
-    Err(ValidationError::new("code", "no free code could be derived from the name"))
+    Err(ValidationError::new(
+        "code",
+        "no free code could be derived from the name",
+    ))
 }
 
 fn element(
@@ -258,7 +289,11 @@ fn element(
         None => options.default_period,
     };
     let code = element_code(c, &agency, period, taken)?;
-    let opt_code = |name: &'static str| c.property(name).map(|raw| Code::parse_field(name, raw)).transpose();
+    let opt_code = |name: &'static str| {
+        c.property(name)
+            .map(|raw| Code::parse_field(name, raw))
+            .transpose()
+    };
     let ref_code = c
         .property(prop::REF_CODE)
         .map(|raw| RefCode::parse("spbe:kode-referensi", raw))
@@ -288,7 +323,10 @@ fn details(
     Ok(match kind {
         ElementKind::BusinessProcess => Details::BusinessProcess,
         ElementKind::DataSet => Details::DataSet {
-            classification: parse_enum::<Classification>("spbe:klasifikasi", &or(prop::CLASSIFICATION, "terbatas"))?,
+            classification: parse_enum::<Classification>(
+                "spbe:klasifikasi",
+                &or(prop::CLASSIFICATION, "terbatas"),
+            )?,
             producer: Code::parse_field("spbe:produsen-data", &or(prop::PRODUCER, agency.as_str()))?,
             walidata: Line::parse_field("spbe:walidata", get(prop::WALIDATA).unwrap_or_default())?,
         },
@@ -326,7 +364,10 @@ fn details(
                 _ => "server",
             };
             Details::Infrastructure {
-                category: parse_enum::<InfraCategory>("spbe:kategori-infrastruktur", &or(prop::CATEGORY, default))?,
+                category: parse_enum::<InfraCategory>(
+                    "spbe:kategori-infrastruktur",
+                    &or(prop::CATEGORY, default),
+                )?,
             }
         }
         ElementKind::SecurityControl => Details::SecurityControl {
@@ -362,10 +403,12 @@ fn roadmap(c: &Concept, period: Period) -> Result<Details, ValidationError> {
         let (y, amount) = raw
             .split_once('=')
             .ok_or_else(|| ValidationError::new("budget-rupiah", format!("{raw:?} is not YEAR=RUPIAH")))?;
-        let amount: u64 = amount
-            .trim()
-            .parse()
-            .map_err(|_| ValidationError::new("budget-rupiah", format!("{amount:?} is not a whole rupiah amount")))?;
+        let amount: u64 = amount.trim().parse().map_err(|_| {
+            ValidationError::new(
+                "budget-rupiah",
+                format!("{amount:?} is not a whole rupiah amount"),
+            )
+        })?;
         budget.push(BudgetLine {
             year: year("budget-rupiah", y)?,
             rupiah: Rupiah::parse("budget-rupiah", amount)?,
@@ -376,7 +419,10 @@ fn roadmap(c: &Concept, period: Period) -> Result<Details, ValidationError> {
         .map(|g| Line::parse_field("gap", g))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Details::RoadmapItem {
-        part: parse_enum::<RoadmapPart>("spbe:bagian-peta-rencana", c.property(prop::PART).unwrap_or("aplikasi"))?,
+        part: parse_enum::<RoadmapPart>(
+            "spbe:bagian-peta-rencana",
+            c.property(prop::PART).unwrap_or("aplikasi"),
+        )?,
         status: parse_enum::<RoadmapStatus>("status", c.property(prop::ROADMAP_STATUS).unwrap_or("planned"))?,
         first_year,
         last_year,
@@ -404,7 +450,8 @@ fn relations(doc: &Document, ends: &HashMap<&str, (ElementRef, Period, ElementKi
         };
         let problem = |message: String| Item { at: at(c), message };
         if source.1 != target.1 {
-            out.problems.push(problem(format!("it joins periods {} and {}", source.1, target.1)));
+            out.problems
+                .push(problem(format!("it joins periods {} and {}", source.1, target.1)));
             continue;
         }
         if let Err(err) = kind.check(source.2, target.2) {
@@ -421,7 +468,10 @@ fn relations(doc: &Document, ends: &HashMap<&str, (ElementRef, Period, ElementKi
             continue;
         }
         if seen.insert((source.1, spec.key())) {
-            out.model.relations.push(ModelRelation { period: source.1, spec });
+            out.model.relations.push(ModelRelation {
+                period: source.1,
+                spec,
+            });
         }
     }
 }
@@ -432,7 +482,10 @@ mod tests {
 
     #[test]
     fn slugs_are_valid_codes() {
-        assert_eq!(slug("Penyaluran Bantuan Sosial (PKH)"), "penyaluran-bantuan-sosial-pk");
+        assert_eq!(
+            slug("Penyaluran Bantuan Sosial (PKH)"),
+            "penyaluran-bantuan-sosial-pk"
+        );
         assert_eq!(slug("SIMPEG"), "simpeg");
         assert_eq!(slug("é"), "el");
         assert_eq!(slug("API"), "el-api", "api is reserved");

@@ -29,9 +29,13 @@ pub enum ReadError {
     WrongEncoding(String),
     #[error("the file is not valid UTF-8 (byte {0}); save it as UTF-8")]
     NotUtf8(usize),
-    #[error("the file has a DOCTYPE declaration; exchange files have none, and Wadah refuses them (entities)")]
+    #[error(
+        "the file has a DOCTYPE declaration; exchange files have none, and Wadah refuses them (entities)"
+    )]
     Doctype,
-    #[error("the file uses the entity &{0}; only XML's predefined entities and character references are accepted")]
+    #[error(
+        "the file uses the entity &{0}; only XML's predefined entities and character references are accepted"
+    )]
     Entity(String),
     #[error("not an ArchiMate exchange file: {0}")]
     NotArchiMate(String),
@@ -206,7 +210,10 @@ fn local(e: &BytesStart<'_>) -> String {
 
 fn check_root(e: &BytesStart<'_>) -> Result<(), ReadError> {
     if local(e) != "model" {
-        return Err(ReadError::NotArchiMate(format!("the root element is <{}>, not <model>", local(e))));
+        return Err(ReadError::NotArchiMate(format!(
+            "the root element is <{}>, not <model>",
+            local(e)
+        )));
     }
     let ns = attrs(e)
         .map_err(ReadError::NotArchiMate)?
@@ -381,7 +388,12 @@ impl State {
             }
         };
         resolve(&mut self.doc.properties);
-        for c in self.doc.elements.iter_mut().chain(self.doc.relationships.iter_mut()) {
+        for c in self
+            .doc
+            .elements
+            .iter_mut()
+            .chain(self.doc.relationships.iter_mut())
+        {
             resolve(&mut c.properties);
         }
         self.doc
@@ -430,13 +442,25 @@ mod tests {
     #[test]
     fn wrong_encodings_and_other_documents_get_one_clear_error() {
         let latin = MINI.replace("UTF-8", "ISO-8859-1");
-        assert_eq!(read(latin.as_bytes()), Err(ReadError::WrongEncoding("iso-8859-1".into())));
-        assert_eq!(read(&[0xFF, 0xFE, b'<', 0]), Err(ReadError::WrongEncoding("UTF-16".into())));
+        assert_eq!(
+            read(latin.as_bytes()),
+            Err(ReadError::WrongEncoding("iso-8859-1".into()))
+        );
+        assert_eq!(
+            read(&[0xFF, 0xFE, b'<', 0]),
+            Err(ReadError::WrongEncoding("UTF-16".into()))
+        );
         assert_eq!(read(b"<model>\xC3\x28</model>"), Err(ReadError::NotUtf8(7)));
         assert!(matches!(read(b"<html/>"), Err(ReadError::NotArchiMate(_))));
-        assert!(matches!(read(b"<model xmlns=\"urn:x\"/>"), Err(ReadError::NotArchiMate(_))));
+        assert!(matches!(
+            read(b"<model xmlns=\"urn:x\"/>"),
+            Err(ReadError::NotArchiMate(_))
+        ));
         assert!(matches!(read(b""), Err(ReadError::NotArchiMate(_))));
-        assert!(matches!(read(b"<model xmlns=\"http://www.opengroup.org/xsd/archimate/3.0/\"><a></b></model>"), Err(ReadError::Malformed { .. })));
+        assert!(matches!(
+            read(b"<model xmlns=\"http://www.opengroup.org/xsd/archimate/3.0/\"><a></b></model>"),
+            Err(ReadError::Malformed { .. })
+        ));
         let deep = format!(
             "<model xmlns=\"{NAMESPACE}\">{}{}</model>",
             "<x>".repeat(100),

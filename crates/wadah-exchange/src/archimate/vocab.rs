@@ -28,7 +28,9 @@ pub fn kind_of(archimate_type: &str) -> Option<ElementKind> {
         "DataObject" | "BusinessObject" => ElementKind::DataSet,
         "BusinessService" => ElementKind::Service,
         "ApplicationComponent" => ElementKind::Application,
-        "Node" | "Device" | "SystemSoftware" | "CommunicationNetwork" | "Facility" => ElementKind::Infrastructure,
+        "Node" | "Device" | "SystemSoftware" | "CommunicationNetwork" | "Facility" => {
+            ElementKind::Infrastructure
+        }
         "Constraint" | "Requirement" => ElementKind::SecurityControl,
         "Goal" | "Outcome" => ElementKind::Goal,
         "WorkPackage" => ElementKind::RoadmapItem,
@@ -97,10 +99,37 @@ pub mod prop {
 
     /// Every name, in the order the `propertyDefinitions` list them.
     pub const ALL: [&str; 31] = [
-        ACTOR, GOVERNMENT, GOVERNMENT_KIND, OPERATOR, AGENCY, PERIOD, CODE, REF_CODE, PARENT, OWNER,
-        CLASSIFICATION, PRODUCER, WALIDATA, AREA, APPLICATION, LIFECYCLE, TECHNICAL_FIT, FUNCTIONAL_FIT,
-        DISPOSITION, CATEGORY, CONTROL_STATUS, GOAL_LEVEL, TARGET, PART, ROADMAP_STATUS, FIRST_YEAR,
-        LAST_YEAR, BUDGET, GAP, NATIONAL_CODE, LOCAL_CODE,
+        ACTOR,
+        GOVERNMENT,
+        GOVERNMENT_KIND,
+        OPERATOR,
+        AGENCY,
+        PERIOD,
+        CODE,
+        REF_CODE,
+        PARENT,
+        OWNER,
+        CLASSIFICATION,
+        PRODUCER,
+        WALIDATA,
+        AREA,
+        APPLICATION,
+        LIFECYCLE,
+        TECHNICAL_FIT,
+        FUNCTIONAL_FIT,
+        DISPOSITION,
+        CATEGORY,
+        CONTROL_STATUS,
+        GOAL_LEVEL,
+        TARGET,
+        PART,
+        ROADMAP_STATUS,
+        FIRST_YEAR,
+        LAST_YEAR,
+        BUDGET,
+        GAP,
+        NATIONAL_CODE,
+        LOCAL_CODE,
     ];
 
     /// The `propertyDefinition` identifier of a property name (`pd-` and the name with `:`
@@ -147,7 +176,8 @@ mod tests {
 
     #[test]
     fn property_definition_ids_are_unique_ncnames() {
-        let ids: std::collections::BTreeSet<String> = prop::ALL.iter().map(|p| prop::definition_id(p)).collect();
+        let ids: std::collections::BTreeSet<String> =
+            prop::ALL.iter().map(|p| prop::definition_id(p)).collect();
         assert_eq!(ids.len(), prop::ALL.len());
         assert!(ids.iter().all(|i| !i.contains(':')));
     }

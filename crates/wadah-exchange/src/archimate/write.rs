@@ -8,7 +8,9 @@ use std::fmt::Write as _;
 
 use quick_xml::escape::escape;
 use serde::Serialize;
-use wadah_domain::architecture::{ArchitectureModel, Details, ElementKind, ModelElement, Period, RelationKind};
+use wadah_domain::architecture::{
+    ArchitectureModel, Details, ElementKind, ModelElement, Period, RelationKind,
+};
 
 use super::NAMESPACE;
 use super::vocab::{self, prop};
@@ -26,7 +28,8 @@ pub fn write(model: &ArchitectureModel, name: &str) -> String {
     w.text(1, "name", name);
     w.properties(1, &model_properties(model));
     let periods: BTreeMap<Period, ()> = model.elements.iter().map(|e| (e.period, ())).collect();
-    let has_elements = !model.elements.is_empty() || !model.governments.is_empty() || !model.agencies.is_empty();
+    let has_elements =
+        !model.elements.is_empty() || !model.governments.is_empty() || !model.agencies.is_empty();
     if has_elements {
         w.line(1, "<elements>");
         for g in &model.governments {
@@ -35,7 +38,13 @@ pub fn write(model: &ArchitectureModel, name: &str) -> String {
                 (prop::CODE, g.code.to_string()),
                 (prop::GOVERNMENT_KIND, enum_text(&g.kind)),
             ];
-            w.element(&vocab::actor_id("government", &g.code), vocab::ACTOR_TYPE, g.name.as_str(), "", &props);
+            w.element(
+                &vocab::actor_id("government", &g.code),
+                vocab::ACTOR_TYPE,
+                g.name.as_str(),
+                "",
+                &props,
+            );
         }
         for a in &model.agencies {
             let mut props = vec![
@@ -46,12 +55,24 @@ pub fn write(model: &ArchitectureModel, name: &str) -> String {
             if a.operator {
                 props.push((prop::OPERATOR, "true".to_owned()));
             }
-            w.element(&vocab::actor_id("agency", &a.code), vocab::ACTOR_TYPE, a.name.as_str(), a.description.as_str(), &props);
+            w.element(
+                &vocab::actor_id("agency", &a.code),
+                vocab::ACTOR_TYPE,
+                a.name.as_str(),
+                a.description.as_str(),
+                &props,
+            );
         }
         for e in &model.elements {
             let id = vocab::element_id(e.period, &e.agency, &e.spec.code);
             let t = vocab::element_type(e.spec.kind());
-            w.element(&id, t, e.spec.name.as_str(), e.spec.description.as_str(), &element_properties(e));
+            w.element(
+                &id,
+                t,
+                e.spec.name.as_str(),
+                e.spec.description.as_str(),
+                &element_properties(e),
+            );
         }
         w.line(1, "</elements>");
     }
@@ -64,7 +85,9 @@ pub fn write(model: &ArchitectureModel, name: &str) -> String {
             let t = vocab::relationship_type(r.spec.kind);
             w.line(
                 2,
-                &format!(r#"<relationship identifier="{id}" source="{source}" target="{target}" xsi:type="{t}"/>"#),
+                &format!(
+                    r#"<relationship identifier="{id}" source="{source}" target="{target}" xsi:type="{t}"/>"#
+                ),
             );
         }
         w.line(1, "</relationships>");
@@ -76,7 +99,10 @@ pub fn write(model: &ArchitectureModel, name: &str) -> String {
     for name in prop::ALL {
         w.line(
             2,
-            &format!(r#"<propertyDefinition identifier="{}" type="string">"#, prop::definition_id(name)),
+            &format!(
+                r#"<propertyDefinition identifier="{}" type="string">"#,
+                prop::definition_id(name)
+            ),
         );
         w.text(3, "name", name);
         w.line(2, "</propertyDefinition>");
@@ -133,7 +159,11 @@ pub fn element_properties(e: &ModelElement) -> Vec<(&'static str, String)> {
     opt(prop::OWNER, s.owner.as_str());
     match &s.details {
         Details::BusinessProcess => {}
-        Details::DataSet { classification, producer, walidata } => {
+        Details::DataSet {
+            classification,
+            producer,
+            walidata,
+        } => {
             p.push((prop::CLASSIFICATION, enum_text(classification)));
             p.push((prop::PRODUCER, producer.to_string()));
             if !walidata.as_str().is_empty() {
@@ -207,15 +237,29 @@ fn organizations(w: &mut Writer, model: &ArchitectureModel, periods: Vec<Period>
     w.line(2, "<item>");
     w.text(3, "label", "Pemerintah dan Perangkat Daerah");
     for g in &model.governments {
-        w.line(3, &format!(r#"<item identifierRef="{}"/>"#, vocab::actor_id("government", &g.code)));
+        w.line(
+            3,
+            &format!(
+                r#"<item identifierRef="{}"/>"#,
+                vocab::actor_id("government", &g.code)
+            ),
+        );
     }
     for a in &model.agencies {
-        w.line(3, &format!(r#"<item identifierRef="{}"/>"#, vocab::actor_id("agency", &a.code)));
+        w.line(
+            3,
+            &format!(
+                r#"<item identifierRef="{}"/>"#,
+                vocab::actor_id("agency", &a.code)
+            ),
+        );
     }
     w.line(2, "</item>");
     for (agency, kinds) in &by_agency {
         w.line(2, "<item>");
-        let label = names.get(agency).map_or_else(|| agency.clone(), |n| format!("{n} ({agency})"));
+        let label = names
+            .get(agency)
+            .map_or_else(|| agency.clone(), |n| format!("{n} ({agency})"));
         w.text(3, "label", &label);
         for (kind, ids) in kinds {
             w.line(3, "<item>");
@@ -231,14 +275,23 @@ fn organizations(w: &mut Writer, model: &ArchitectureModel, periods: Vec<Period>
         w.line(2, "<item>");
         w.text(3, "label", "Relasi");
         for r in &model.relations {
-            w.line(3, &format!(r#"<item identifierRef="{}"/>"#, vocab::relation_id(r.period, &r.spec)));
+            w.line(
+                3,
+                &format!(
+                    r#"<item identifierRef="{}"/>"#,
+                    vocab::relation_id(r.period, &r.spec)
+                ),
+            );
         }
         w.line(2, "</item>");
     }
     w.line(2, "<item>");
     w.text(3, "label", "Views");
     for p in periods {
-        w.line(3, &format!(r#"<item identifierRef="v.{p}.application-cooperation"/>"#));
+        w.line(
+            3,
+            &format!(r#"<item identifierRef="v.{p}.application-cooperation"/>"#),
+        );
     }
     w.line(2, "</item>");
     w.line(1, "</organizations>");
@@ -255,7 +308,9 @@ fn cooperation_view(w: &mut Writer, model: &ArchitectureModel, period: Period) {
     let shown: Vec<&ModelElement> = model
         .elements
         .iter()
-        .filter(|e| e.period == period && matches!(e.spec.kind(), ElementKind::Application | ElementKind::DataSet))
+        .filter(|e| {
+            e.period == period && matches!(e.spec.kind(), ElementKind::Application | ElementKind::DataSet)
+        })
         .collect();
     let mut node_of = BTreeMap::new();
     for (i, e) in shown.iter().enumerate() {
@@ -269,7 +324,10 @@ fn cooperation_view(w: &mut Writer, model: &ArchitectureModel, period: Period) {
         node_of.insert(id, node);
     }
     for r in model.relations.iter().filter(|r| r.period == period) {
-        if !matches!(r.spec.kind, RelationKind::Serving | RelationKind::Flow | RelationKind::Access) {
+        if !matches!(
+            r.spec.kind,
+            RelationKind::Serving | RelationKind::Flow | RelationKind::Access
+        ) {
             continue;
         }
         let s = vocab::element_id(period, &r.spec.source.agency, &r.spec.source.code);
@@ -313,7 +371,10 @@ impl Writer {
         for (name, value) in props {
             self.line(
                 depth + 1,
-                &format!(r#"<property propertyDefinitionRef="{}">"#, prop::definition_id(name)),
+                &format!(
+                    r#"<property propertyDefinitionRef="{}">"#,
+                    prop::definition_id(name)
+                ),
             );
             self.text(depth + 2, "value", value);
             self.line(depth + 1, "</property>");

@@ -6,8 +6,8 @@ use std::io::Write as _;
 use std::process::{Command, Stdio};
 
 use serde_json::json;
-use wadah_domain::architecture::{ArchitectureModel, ModelElement, ModelRelation, Period};
 use wadah_domain::Code;
+use wadah_domain::architecture::{ArchitectureModel, ModelElement, ModelRelation, Period};
 
 fn spec<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
     serde_json::from_value(v).unwrap()
@@ -32,42 +32,81 @@ fn rel(kind: &str, from: (&str, &str), to: (&str, &str)) -> ModelRelation {
 /// Two agencies' architecture with every kind, in the order an export writes it.
 pub fn sample_model() -> ArchitectureModel {
     ArchitectureModel {
-        governments: vec![spec(json!({"code": "bontang", "name": "Pemerintah Kota Bontang", "kind": "kota"}))],
+        governments: vec![spec(
+            json!({"code": "bontang", "name": "Pemerintah Kota Bontang", "kind": "kota"}),
+        )],
         agencies: vec![
             spec(json!({"code": "bpsdm", "name": "BPSDM", "government": "bontang"})),
-            spec(json!({"code": "dinsos", "name": "Dinas Sosial", "government": "bontang",
-                        "description": "Urusan sosial <wajib> & \"pelayanan dasar\"\r\nbaris dua"})),
-            spec(json!({"code": "diskominfo", "name": "Diskominfo", "government": "bontang", "operator": true})),
+            spec(
+                json!({"code": "dinsos", "name": "Dinas Sosial", "government": "bontang",
+                        "description": "Urusan sosial <wajib> & \"pelayanan dasar\"\r\nbaris dua"}),
+            ),
+            spec(
+                json!({"code": "diskominfo", "name": "Diskominfo", "government": "bontang", "operator": true}),
+            ),
         ],
         national_codes: vec![spec(json!({"code": "RAD.01", "name": "Data Umum"}))],
-        local_codes: vec![(Code::parse("bontang").unwrap(), spec(json!({"code": "RAB.04.02.01", "name": "Bantuan Sosial"})))],
+        local_codes: vec![(
+            Code::parse("bontang").unwrap(),
+            spec(json!({"code": "RAB.04.02.01", "name": "Bantuan Sosial"})),
+        )],
         elements: vec![
-            el("bpsdm", json!({"code": "simpeg", "name": "SIMPEG", "ref_code": "RAA.01.02", "owner": "Bidang TI",
+            el(
+                "bpsdm",
+                json!({"code": "simpeg", "name": "SIMPEG", "ref_code": "RAA.01.02", "owner": "Bidang TI",
                 "details": {"kind": "application", "application": "simpeg", "lifecycle": "active",
-                    "technical_fit": "adequate", "functional_fit": "excellent", "disposition": "invest"}})),
-            el("dinsos", json!({"code": "bansos", "name": "Penyaluran Bantuan Sosial", "ref_code": "RAB.04.02.01",
+                    "technical_fit": "adequate", "functional_fit": "excellent", "disposition": "invest"}}),
+            ),
+            el(
+                "dinsos",
+                json!({"code": "bansos", "name": "Penyaluran Bantuan Sosial", "ref_code": "RAB.04.02.01",
                 "description": "Dari usulan & verifikasi\nsampai penyaluran", "owner": "Bidang Linjamsos",
-                "details": {"kind": "business_process"}})),
-            el("dinsos", json!({"code": "dtks", "name": "DTKS", "ref_code": "RAD.01",
-                "details": {"kind": "data_set", "classification": "rahasia", "producer": "dinsos", "walidata": "Diskominfo"}})),
-            el("dinsos", json!({"code": "enkripsi", "name": "Enkripsi data rahasia",
-                "details": {"kind": "security_control", "status": "partial"}})),
-            el("dinsos", json!({"code": "layanan-bansos", "name": "Layanan Bansos", "ref_code": "RAL.01",
-                "details": {"kind": "service", "area": "public"}})),
-            el("dinsos", json!({"code": "misi-2", "name": "Misi 2",
-                "details": {"kind": "goal", "level": "misi"}})),
-            el("dinsos", json!({"code": "pusat-data", "name": "Pusat Data Kota", "ref_code": "RAI.01",
-                "details": {"kind": "infrastructure", "category": "data_centre"}})),
-            el("dinsos", json!({"code": "siks", "name": "SIKS-NG",
+                "details": {"kind": "business_process"}}),
+            ),
+            el(
+                "dinsos",
+                json!({"code": "dtks", "name": "DTKS", "ref_code": "RAD.01",
+                "details": {"kind": "data_set", "classification": "rahasia", "producer": "dinsos", "walidata": "Diskominfo"}}),
+            ),
+            el(
+                "dinsos",
+                json!({"code": "enkripsi", "name": "Enkripsi data rahasia",
+                "details": {"kind": "security_control", "status": "partial"}}),
+            ),
+            el(
+                "dinsos",
+                json!({"code": "layanan-bansos", "name": "Layanan Bansos", "ref_code": "RAL.01",
+                "details": {"kind": "service", "area": "public"}}),
+            ),
+            el(
+                "dinsos",
+                json!({"code": "misi-2", "name": "Misi 2",
+                "details": {"kind": "goal", "level": "misi"}}),
+            ),
+            el(
+                "dinsos",
+                json!({"code": "pusat-data", "name": "Pusat Data Kota", "ref_code": "RAI.01",
+                "details": {"kind": "infrastructure", "category": "data_centre"}}),
+            ),
+            el(
+                "dinsos",
+                json!({"code": "siks", "name": "SIKS-NG",
                 "details": {"kind": "application", "lifecycle": "phase-out",
-                    "technical_fit": "poor", "functional_fit": "adequate", "disposition": "migrate"}})),
-            el("dinsos", json!({"code": "tujuan-2-1", "name": "Tujuan 2.1", "parent": "misi-2",
-                "details": {"kind": "goal", "level": "tujuan", "target": "95 %"}})),
-            el("diskominfo", json!({"code": "integrasi", "name": "Integrasi layanan (Wadah)",
+                    "technical_fit": "poor", "functional_fit": "adequate", "disposition": "migrate"}}),
+            ),
+            el(
+                "dinsos",
+                json!({"code": "tujuan-2-1", "name": "Tujuan 2.1", "parent": "misi-2",
+                "details": {"kind": "goal", "level": "tujuan", "target": "95 %"}}),
+            ),
+            el(
+                "diskominfo",
+                json!({"code": "integrasi", "name": "Integrasi layanan (Wadah)",
                 "details": {"kind": "roadmap_item", "part": "aplikasi", "status": "in_progress",
                     "first_year": 2026, "last_year": 2027,
                     "budget": [{"year": 2026, "rupiah": 200000000}, {"year": 2027, "rupiah": 50000000}],
-                    "gaps": ["SIKS tidak terhubung ke SIMPEG", "Tanpa katalog layanan"]}})),
+                    "gaps": ["SIKS tidak terhubung ke SIMPEG", "Tanpa katalog layanan"]}}),
+            ),
         ],
         relations: vec![
             rel("serving", ("bpsdm", "simpeg"), ("dinsos", "bansos")),
@@ -93,7 +132,13 @@ fn schema_dir() -> String {
 fn xmllint(xml: &str) -> Option<(bool, String)> {
     let dir = schema_dir();
     let child = Command::new("xmllint")
-        .args(["--nonet", "--noout", "--schema", &format!("{dir}/archimate3_Diagram.xsd"), "-"])
+        .args([
+            "--nonet",
+            "--noout",
+            "--schema",
+            &format!("{dir}/archimate3_Diagram.xsd"),
+            "-",
+        ])
         .env("XML_CATALOG_FILES", format!("{dir}/catalog.xml"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -105,7 +150,10 @@ fn xmllint(xml: &str) -> Option<(bool, String)> {
     };
     child.stdin.take().unwrap().write_all(xml.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
-    Some((out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned()))
+    Some((
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    ))
 }
 
 fn missing_xmllint() {

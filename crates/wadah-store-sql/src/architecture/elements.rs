@@ -163,8 +163,12 @@ pub(crate) async fn replace(
     if tx.exec(query, KIND, &key.to_string()).await? == 0 {
         return Err(lost_race(KIND, &key.to_string(), before.meta.version));
     }
-    tx.updated(Subject::new(KIND, key.to_string(), Some(&key.agency)), before, &after)
-        .await?;
+    tx.updated(
+        Subject::new(KIND, key.to_string(), Some(&key.agency)),
+        before,
+        &after,
+    )
+    .await?;
     Ok(after)
 }
 
@@ -191,7 +195,12 @@ const RELATIONS: &str = "SELECT COUNT(*) AS n FROM arch_relations WHERE source_i
 const CHILDREN: &str = "SELECT COUNT(*) AS n FROM arch_elements c, arch_elements p WHERE p.id = $1 \
                         AND c.agency_id = p.agency_id AND c.period = p.period AND c.parent = p.code";
 
-pub(crate) async fn delete(store: &SqlStore, key: &ElementKey, mode: DeleteMode, change: &Change) -> StoreResult<()> {
+pub(crate) async fn delete(
+    store: &SqlStore,
+    key: &ElementKey,
+    mode: DeleteMode,
+    change: &Change,
+) -> StoreResult<()> {
     let mut tx = store.write(change).await?;
     let (id, before) = load(store, tx.conn(), &element_key(key))
         .await?
@@ -200,8 +209,14 @@ pub(crate) async fn delete(store: &SqlStore, key: &ElementKey, mode: DeleteMode,
         return Err(stale(KIND, key.to_string(), expected, before.meta.version));
     }
     let mut deps = Dependents::default();
-    deps.add(store, tx.conn(), CHILDREN, &id, ("child element", "child elements"))
-        .await?;
+    deps.add(
+        store,
+        tx.conn(),
+        CHILDREN,
+        &id,
+        ("child element", "child elements"),
+    )
+    .await?;
     if !mode.cascade {
         deps.add(store, tx.conn(), RELATIONS, &id, ("relation", "relations"))
             .await?;

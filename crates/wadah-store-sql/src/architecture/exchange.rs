@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use wadah_domain::Code;
 use wadah_domain::agency::{AgencySpec, GovernmentSpec};
 use wadah_domain::architecture::{
-    ArchitectureModel, Element, LocalRefCodeSpec, ModelElement, ModelRelation, Origin, Period, RefEntry, Relation,
+    ArchitectureModel, Element, LocalRefCodeSpec, ModelElement, ModelRelation, Origin, Period, RefEntry,
+    Relation,
 };
 use wadah_store::{ArchModelFilter, Change, ImportCounts, StoreResult};
 
@@ -24,7 +25,8 @@ use crate::tx::{Subject, Tx, bind_meta};
 pub(crate) async fn model(store: &SqlStore, filter: &ArchModelFilter) -> StoreResult<ArchitectureModel> {
     let mut conn = store.read().await?;
     let mut sql = Sql::select("SELECT a.doc FROM agencies a");
-    sql.filter_opt("a.code = ?", filter.agency.as_ref()).push(" ORDER BY a.code", []);
+    sql.filter_opt("a.code = ?", filter.agency.as_ref())
+        .push(" ORDER BY a.code", []);
     let agencies: Vec<AgencySpec> = sql
         .fetch_all(store, &mut conn)
         .await?
@@ -59,7 +61,10 @@ pub(crate) async fn model(store: &SqlStore, filter: &ArchModelFilter) -> StoreRe
     let mut sql = Sql::select("SELECT r.period, r.doc FROM arch_relations r");
     sql.filter_opt("r.period = ?", period);
     if let Some(agency) = &filter.agency {
-        sql.filter("(r.source_agency = ? OR r.target_agency = ?)", [agency.into(), agency.into()]);
+        sql.filter(
+            "(r.source_agency = ? OR r.target_agency = ?)",
+            [agency.into(), agency.into()],
+        );
     }
     sql.push(" ORDER BY r.sort_key", []);
     let relations = sql
@@ -107,7 +112,10 @@ async fn id_of(tx: &mut Tx<'_>, sql: &'static str, key: String) -> StoreResult<O
 
 async fn ensure_government(tx: &mut Tx<'_>, spec: &GovernmentSpec) -> StoreResult<bool> {
     let key = spec.code.as_str();
-    if id_of(tx, "SELECT id FROM governments WHERE code = $1", key.to_owned()).await?.is_some() {
+    if id_of(tx, "SELECT id FROM governments WHERE code = $1", key.to_owned())
+        .await?
+        .is_some()
+    {
         return Ok(false);
     }
     let id = tx.new_id();
@@ -124,9 +132,19 @@ async fn ensure_government(tx: &mut Tx<'_>, spec: &GovernmentSpec) -> StoreResul
     .bind(key.to_owned())
     .bind(enum_text(&spec.kind)?)
     .bind(to_json(spec)?);
-    tx.exec(bind_meta(query, &government.meta), "government", key).await?;
-    insert_words(tx, &GOVERNMENTS, &id, &[key, spec.name.as_str()], "government", key).await?;
-    tx.created(Subject::new("government", key, None), &government).await?;
+    tx.exec(bind_meta(query, &government.meta), "government", key)
+        .await?;
+    insert_words(
+        tx,
+        &GOVERNMENTS,
+        &id,
+        &[key, spec.name.as_str()],
+        "government",
+        key,
+    )
+    .await?;
+    tx.created(Subject::new("government", key, None), &government)
+        .await?;
     Ok(true)
 }
 
@@ -136,9 +154,13 @@ async fn ensure_agency(tx: &mut Tx<'_>, spec: &AgencySpec) -> StoreResult<(Strin
     if let Some(id) = id_of(tx, "SELECT id FROM agencies WHERE code = $1", key.to_owned()).await? {
         return Ok((id, false));
     }
-    let government = id_of(tx, "SELECT id FROM governments WHERE code = $1", spec.government.to_string())
-        .await?
-        .ok_or_else(|| missing("government", spec.government.as_str()))?;
+    let government = id_of(
+        tx,
+        "SELECT id FROM governments WHERE code = $1",
+        spec.government.to_string(),
+    )
+    .await?
+    .ok_or_else(|| missing("government", spec.government.as_str()))?;
     let id = tx.new_id();
     let agency = wadah_domain::agency::Agency {
         spec: spec.clone(),
@@ -156,11 +178,16 @@ async fn ensure_agency(tx: &mut Tx<'_>, spec: &AgencySpec) -> StoreResult<(Strin
     .bind(to_json(spec)?);
     tx.exec(bind_meta(query, &agency.meta), "agency", key).await?;
     insert_words(tx, &AGENCIES, &id, &[key, spec.name.as_str()], "agency", key).await?;
-    tx.created(Subject::new("agency", key, Some(&spec.code)), &agency).await?;
+    tx.created(Subject::new("agency", key, Some(&spec.code)), &agency)
+        .await?;
     Ok((id, true))
 }
 
-async fn import_codes(tx: &mut Tx<'_>, model: &ArchitectureModel, counts: &mut ImportCounts) -> StoreResult<()> {
+async fn import_codes(
+    tx: &mut Tx<'_>,
+    model: &ArchitectureModel,
+    counts: &mut ImportCounts,
+) -> StoreResult<()> {
     let entry = |spec: &LocalRefCodeSpec, origin| RefEntry {
         code: spec.code.clone(),
         name: spec.name.clone(),
@@ -189,7 +216,11 @@ async fn import_codes(tx: &mut Tx<'_>, model: &ArchitectureModel, counts: &mut I
     Ok(())
 }
 
-pub(crate) async fn import(store: &SqlStore, model: &ArchitectureModel, change: &Change) -> StoreResult<ImportCounts> {
+pub(crate) async fn import(
+    store: &SqlStore,
+    model: &ArchitectureModel,
+    change: &Change,
+) -> StoreResult<ImportCounts> {
     let mut counts = ImportCounts::default();
     let mut tx = store.write(change).await?;
     for g in &model.governments {
@@ -242,9 +273,13 @@ pub(crate) async fn import(store: &SqlStore, model: &ArchitectureModel, change: 
     }
     for r in &model.relations {
         let key = relations::relation_key(r.period, &r.spec);
-        if id_of(&mut tx, "SELECT id FROM arch_relations WHERE sort_key = $1", key.clone())
-            .await?
-            .is_some()
+        if id_of(
+            &mut tx,
+            "SELECT id FROM arch_relations WHERE sort_key = $1",
+            key.clone(),
+        )
+        .await?
+        .is_some()
         {
             counts.relations_unchanged += 1;
             continue;

@@ -13,15 +13,19 @@ use wadah_domain::architecture::{
     ArchitectureModel, Element, ElementKey, ElementSpec, Period, RefEntry, Relation, RelationSpec,
 };
 use wadah_store::{
-    ArchElementFilter, ArchModelFilter, ArchRelationFilter, ArchitectureStore, Change, DeleteMode, ImportCounts, Page,
-    PageRequest, StoreResult,
+    ArchElementFilter, ArchModelFilter, ArchRelationFilter, ArchitectureStore, Change, DeleteMode,
+    ImportCounts, Page, PageRequest, StoreResult,
 };
 
 use crate::SqlStore;
 
 #[async_trait]
 impl ArchitectureStore for SqlStore {
-    async fn list_arch_elements(&self, filter: &ArchElementFilter, page: &PageRequest) -> StoreResult<Page<Element>> {
+    async fn list_arch_elements(
+        &self,
+        filter: &ArchElementFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Element>> {
         elements::list(self, filter, page).await
     }
     async fn get_arch_element(&self, key: &ElementKey) -> StoreResult<Element> {
@@ -45,7 +49,12 @@ impl ArchitectureStore for SqlStore {
     ) -> StoreResult<Element> {
         elements::update(self, key, spec, expected_version, change).await
     }
-    async fn delete_arch_element(&self, key: &ElementKey, mode: DeleteMode, change: &Change) -> StoreResult<()> {
+    async fn delete_arch_element(
+        &self,
+        key: &ElementKey,
+        mode: DeleteMode,
+        change: &Change,
+    ) -> StoreResult<()> {
         elements::delete(self, key, mode, change).await
     }
     async fn list_arch_relations(
@@ -58,7 +67,12 @@ impl ArchitectureStore for SqlStore {
     async fn get_arch_relation(&self, id: &str) -> StoreResult<Relation> {
         relations::get(self, id).await
     }
-    async fn create_arch_relation(&self, period: Period, spec: &RelationSpec, change: &Change) -> StoreResult<Relation> {
+    async fn create_arch_relation(
+        &self,
+        period: Period,
+        spec: &RelationSpec,
+        change: &Change,
+    ) -> StoreResult<Relation> {
         relations::create(self, period, spec, change).await
     }
     async fn delete_arch_relation(&self, id: &str, change: &Change) -> StoreResult<()> {
@@ -78,7 +92,11 @@ impl ArchitectureStore for SqlStore {
     async fn architecture_model(&self, filter: &ArchModelFilter) -> StoreResult<ArchitectureModel> {
         exchange::model(self, filter).await
     }
-    async fn import_architecture(&self, model: &ArchitectureModel, change: &Change) -> StoreResult<ImportCounts> {
+    async fn import_architecture(
+        &self,
+        model: &ArchitectureModel,
+        change: &Change,
+    ) -> StoreResult<ImportCounts> {
         exchange::import(self, model, change).await
     }
 }

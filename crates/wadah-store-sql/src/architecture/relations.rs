@@ -44,13 +44,21 @@ pub(crate) async fn list(
     let mut sql = Sql::select(SELECT);
     sql.filter_opt("r.period = ?", filter.period.map(|p| Arg::from(p.to_string())));
     if let Some(agency) = &filter.agency {
-        sql.filter("(r.source_agency = ? OR r.target_agency = ?)", [agency.into(), agency.into()]);
+        sql.filter(
+            "(r.source_agency = ? OR r.target_agency = ?)",
+            [agency.into(), agency.into()],
+        );
     }
     if let Some(end) = &filter.element {
         sql.filter(
             "(r.source_id IN (SELECT id FROM arch_elements WHERE agency = ? AND code = ?) \
              OR r.target_id IN (SELECT id FROM arch_elements WHERE agency = ? AND code = ?))",
-            [(&end.agency).into(), (&end.code).into(), (&end.agency).into(), (&end.code).into()],
+            [
+                (&end.agency).into(),
+                (&end.code).into(),
+                (&end.agency).into(),
+                (&end.code).into(),
+            ],
         );
     }
     sql.filter_opt("r.sort_key > ?", page.after.as_deref().map(Arg::from))
@@ -118,8 +126,12 @@ pub(crate) async fn insert(
     .bind(relation_key(relation.period, spec))
     .bind(to_json(spec)?);
     tx.exec(bind_meta(query, &relation.meta), KIND, &key).await?;
-    let subject = Subject::new(KIND, format!("{} {key}", relation.period), Some(&spec.source.agency))
-        .consumer(&spec.target.agency);
+    let subject = Subject::new(
+        KIND,
+        format!("{} {key}", relation.period),
+        Some(&spec.source.agency),
+    )
+    .consumer(&spec.target.agency);
     tx.created(subject, relation).await
 }
 

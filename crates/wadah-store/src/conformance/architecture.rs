@@ -9,7 +9,8 @@ use wadah_domain::architecture::{
 
 use super::fixtures::*;
 use crate::{
-    ArchElementFilter, ArchModelFilter, ArchRelationFilter, ChangeFilter, DeleteMode, PageRequest, Store, StoreError,
+    ArchElementFilter, ArchModelFilter, ArchRelationFilter, ChangeFilter, DeleteMode, PageRequest, Store,
+    StoreError,
 };
 
 fn period() -> Period {
@@ -17,18 +18,24 @@ fn period() -> Period {
 }
 
 fn process(c: &str) -> ElementSpec {
-    spec(json!({"code": c, "name": format!("Proses {c}"), "ref_code": "RAB.04.02",
-                "owner": "Bidang Linjamsos", "details": {"kind": "business_process"}}))
+    spec(
+        json!({"code": c, "name": format!("Proses {c}"), "ref_code": "RAB.04.02",
+                "owner": "Bidang Linjamsos", "details": {"kind": "business_process"}}),
+    )
 }
 
 fn application(c: &str) -> ElementSpec {
-    spec(json!({"code": c, "name": format!("Aplikasi {c}"), "details": {"kind": "application",
-        "lifecycle": "active", "technical_fit": "adequate", "functional_fit": "poor", "disposition": "tolerate"}}))
+    spec(
+        json!({"code": c, "name": format!("Aplikasi {c}"), "details": {"kind": "application",
+        "lifecycle": "active", "technical_fit": "adequate", "functional_fit": "poor", "disposition": "tolerate"}}),
+    )
 }
 
 fn serving(from: (&str, &str), to: (&str, &str)) -> RelationSpec {
-    spec(json!({"kind": "serving", "source": {"agency": from.0, "code": from.1},
-                "target": {"agency": to.0, "code": to.1}}))
+    spec(
+        json!({"kind": "serving", "source": {"agency": from.0, "code": from.1},
+                "target": {"agency": to.0, "code": to.1}}),
+    )
 }
 
 fn key(agency: &str, c: &str) -> ElementKey {
@@ -105,7 +112,13 @@ pub async fn architecture_elements_are_versioned_and_scoped(store: &dyn Store) {
         .await;
     assert!(matches!(kind, Err(StoreError::InvalidState(_))), "{kind:?}");
     assert_eq!(
-        store.get_arch_element(&key("dinsos", "p1")).await.unwrap().spec.name.as_str(),
+        store
+            .get_arch_element(&key("dinsos", "p1"))
+            .await
+            .unwrap()
+            .spec
+            .name
+            .as_str(),
         "Verifikasi penerima"
     );
     let log = changes(
@@ -134,15 +147,30 @@ pub async fn architecture_relations_follow_their_elements(store: &dyn Store) {
         .await
         .unwrap();
     let dangling = store
-        .create_arch_relation(period(), &serving(("bpsdm", "simpeg"), ("dinsos", "hilang")), &change())
+        .create_arch_relation(
+            period(),
+            &serving(("bpsdm", "simpeg"), ("dinsos", "hilang")),
+            &change(),
+        )
         .await;
-    assert!(matches!(dangling, Err(StoreError::MissingReference { .. })), "{dangling:?}");
+    assert!(
+        matches!(dangling, Err(StoreError::MissingReference { .. })),
+        "{dangling:?}"
+    );
     let rel = store
-        .create_arch_relation(period(), &serving(("bpsdm", "simpeg"), ("dinsos", "bansos")), &change())
+        .create_arch_relation(
+            period(),
+            &serving(("bpsdm", "simpeg"), ("dinsos", "bansos")),
+            &change(),
+        )
         .await
         .unwrap();
     let again = store
-        .create_arch_relation(period(), &serving(("bpsdm", "simpeg"), ("dinsos", "bansos")), &change())
+        .create_arch_relation(
+            period(),
+            &serving(("bpsdm", "simpeg"), ("dinsos", "bansos")),
+            &change(),
+        )
         .await;
     assert!(matches!(again, Err(StoreError::Duplicate { .. })), "{again:?}");
     let of_dinsos = store
@@ -155,7 +183,11 @@ pub async fn architecture_relations_follow_their_elements(store: &dyn Store) {
         )
         .await
         .unwrap();
-    assert_eq!(of_dinsos.items, vec![rel.clone()], "the target's agency sees it too");
+    assert_eq!(
+        of_dinsos.items,
+        vec![rel.clone()],
+        "the target's agency sees it too"
+    );
     assert_eq!(store.get_arch_relation(&rel.id).await.unwrap(), rel);
 
     let refused = store
@@ -170,7 +202,10 @@ pub async fn architecture_relations_follow_their_elements(store: &dyn Store) {
         .delete_arch_element(&key("dinsos", "bansos"), cascade, &change())
         .await
         .unwrap();
-    assert!(matches!(store.get_arch_relation(&rel.id).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(
+        store.get_arch_relation(&rel.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
     let log = changes(
         store,
         &ChangeFilter {
@@ -212,14 +247,29 @@ pub async fn architecture_import_is_all_or_nothing(store: &dyn Store) {
     };
     let counts = store.import_architecture(&model, &change()).await.unwrap();
     assert_eq!(
-        (counts.governments_created, counts.agencies_created, counts.elements_created, counts.relations_created),
+        (
+            counts.governments_created,
+            counts.agencies_created,
+            counts.elements_created,
+            counts.relations_created
+        ),
         (1, 2, 2, 1)
     );
     assert_eq!(counts.reference_codes_created, 1);
-    let back = store.architecture_model(&ArchModelFilter::default()).await.unwrap();
+    let back = store
+        .architecture_model(&ArchModelFilter::default())
+        .await
+        .unwrap();
     assert_eq!(back, model, "export gives back what was imported");
     let again = store.import_architecture(&model, &change()).await.unwrap();
-    assert_eq!((again.elements_unchanged, again.relations_unchanged, again.elements_created), (2, 1, 0));
+    assert_eq!(
+        (
+            again.elements_unchanged,
+            again.relations_unchanged,
+            again.elements_created
+        ),
+        (2, 1, 0)
+    );
 
     let version = store.registry_version().await.unwrap();
     let mut broken = model.clone();
@@ -234,6 +284,13 @@ pub async fn architecture_import_is_all_or_nothing(store: &dyn Store) {
         spec: serving(("dukcapil", "ktp"), ("dinsos", "tidak-ada")),
     });
     assert!(store.import_architecture(&broken, &change()).await.is_err());
-    assert_eq!(store.registry_version().await.unwrap(), version, "nothing was written");
-    assert!(matches!(store.get_agency(&code("dukcapil")).await, Err(StoreError::NotFound { .. })));
+    assert_eq!(
+        store.registry_version().await.unwrap(),
+        version,
+        "nothing was written"
+    );
+    assert!(matches!(
+        store.get_agency(&code("dukcapil")).await,
+        Err(StoreError::NotFound { .. })
+    ));
 }

@@ -4,8 +4,8 @@
 
 mod access;
 pub mod agencies;
-pub mod architecture;
 pub mod applications;
+pub mod architecture;
 pub mod audit;
 pub mod catalog;
 pub mod changes;

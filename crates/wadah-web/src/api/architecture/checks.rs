@@ -12,7 +12,8 @@ pub async fn catalog(state: &AppState, government: &Code) -> ApiResult<Reference
     let store = state.store();
     let imported = store.list_ref_codes(None).await?;
     let local = store.list_ref_codes(Some(government)).await?;
-    ReferenceCatalog::build(&imported, &local).map_err(|e| ApiError::internal(format!("stored reference codes: {e}")))
+    ReferenceCatalog::build(&imported, &local)
+        .map_err(|e| ApiError::internal(format!("stored reference codes: {e}")))
 }
 
 pub async fn element(state: &AppState, agency: &Code, period: Period, spec: &ElementSpec) -> ApiResult<()> {
@@ -24,7 +25,11 @@ pub async fn element(state: &AppState, agency: &Code, period: Period, spec: &Ele
     {
         return Err(ApiError::validation(
             "ref_code",
-            format!("ref_code: {} is neither a national code nor a local code of {}", code.as_str(), owner.spec.government),
+            format!(
+                "ref_code: {} is neither a national code nor a local code of {}",
+                code.as_str(),
+                owner.spec.government
+            ),
         ));
     }
     if let Some(parent) = &spec.parent {
@@ -34,7 +39,10 @@ pub async fn element(state: &AppState, agency: &Code, period: Period, spec: &Ele
             code: parent.clone(),
         };
         let above = store.get_arch_element(&key).await.map_err(|_| {
-            ApiError::validation("parent", format!("parent: no element {parent} in {agency} for {period}"))
+            ApiError::validation(
+                "parent",
+                format!("parent: no element {parent} in {agency} for {period}"),
+            )
         })?;
         spec.check_parent(&above.spec)?;
     }
@@ -46,10 +54,14 @@ pub async fn element(state: &AppState, agency: &Code, period: Period, spec: &Ele
                 .map_err(|_| ApiError::validation("producer", format!("producer: no agency {producer}")))?;
         }
         Details::Application {
-            application: Some(app), ..
+            application: Some(app),
+            ..
         } => {
             store.get_application(agency, app).await.map_err(|_| {
-                ApiError::validation("application", format!("application: {agency} has no application {app}"))
+                ApiError::validation(
+                    "application",
+                    format!("application: {agency} has no application {app}"),
+                )
             })?;
         }
         _ => {}

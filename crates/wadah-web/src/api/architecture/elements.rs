@@ -90,7 +90,10 @@ pub async fn create_element(
         .store()
         .create_arch_element(&agency, period, &spec, &change)
         .await?;
-    let location = format!("/api/v1/architecture/{period}/agencies/{agency}/elements/{}", created.spec.code);
+    let location = format!(
+        "/api/v1/architecture/{period}/agencies/{agency}/elements/{}",
+        created.spec.code
+    );
     Ok(Tagged::created(created.meta.version, location, created))
 }
 

@@ -24,7 +24,10 @@ pub struct NationalFile {
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/architecture/reference-codes/national", post(import_national))
+        .route(
+            "/api/v1/architecture/reference-codes/national",
+            post(import_national),
+        )
         .route(
             "/api/v1/architecture/reference-codes/{government}",
             get(list_codes).post(create_local_code),

@@ -55,7 +55,9 @@ pub async fn list_relations(
         (Some(agency), Some(code)) => Some(ElementRef { agency, code }),
         (None, None) => None,
         _ => {
-            return Err(ApiError::invalid_query("`element` and `element_agency` go together"));
+            return Err(ApiError::invalid_query(
+                "`element` and `element_agency` go together",
+            ));
         }
     };
     let filter = ArchRelationFilter {
@@ -100,15 +102,16 @@ pub async fn create_relation(
             period,
             code: end.code.clone(),
         };
-        let element = state.store().get_arch_element(&key).await.map_err(|_| missing())?;
+        let element = state
+            .store()
+            .get_arch_element(&key)
+            .await
+            .map_err(|_| missing())?;
         kinds.push(element.spec.kind());
     }
     spec.kind.check(kinds[0], kinds[1])?;
     let change = state.change_by(caller.principal());
-    let created = state
-        .store()
-        .create_arch_relation(period, &spec, &change)
-        .await?;
+    let created = state.store().create_arch_relation(period, &spec, &change).await?;
     let location = format!("/api/v1/architecture/relations/{}", created.id);
     Ok(Tagged::created(created.meta.version, location, created))
 }
