@@ -9,6 +9,7 @@
 pub mod access;
 pub mod agency;
 pub mod application;
+pub mod architecture;
 pub mod audit;
 pub mod certificate;
 pub mod change;

@@ -35,6 +35,7 @@ macro_rules! meta_columns {
 
 mod access;
 mod assessments;
+mod architecture;
 mod audit;
 mod changes;
 mod error;

@@ -18,6 +18,7 @@
 
 mod access;
 mod assessments;
+mod architecture;
 mod audit;
 mod directory;
 pub mod fixtures;
@@ -34,6 +35,7 @@ mod upstream;
 
 pub use access::*;
 pub use assessments::*;
+pub use architecture::*;
 pub use audit::*;
 pub use directory::*;
 pub use gateway::*;
@@ -88,6 +90,9 @@ macro_rules! conformance_tests {
             sessions_follow_their_user_and_end_when_asked
             login_failures_count_restart_and_clear
             assessments_keep_versions_files_and_history
+            architecture_elements_are_versioned_and_scoped
+            architecture_relations_follow_their_elements
+            architecture_import_is_all_or_nothing
         );
     };
     (@cases ($setup:expr) $($case:ident)*) => {

@@ -8,6 +8,7 @@
 //! the registry version (the gateway's "has anything changed?" check) and refuses stale versions.
 
 mod assessment;
+mod architecture;
 mod audit;
 pub mod conformance;
 mod error;
@@ -19,6 +20,7 @@ mod sessions;
 mod traits;
 
 pub use assessment::*;
+pub use architecture::*;
 pub use audit::*;
 pub use error::StoreError;
 pub use filters::*;

@@ -422,6 +422,7 @@ pub trait Store:
     + crate::PortalStore
     + crate::SessionStore
     + crate::AssessmentStore
+    + crate::ArchitectureStore
 {
 }
 
@@ -439,5 +440,6 @@ impl<T> Store for T where
         + crate::PortalStore
         + crate::SessionStore
         + crate::AssessmentStore
+        + crate::ArchitectureStore
 {
 }

@@ -104,6 +104,14 @@ pub struct OptionalIfMatchHeader {
         api::changes::list_changes,
         api::audit::search_audit,
         api::feedback::list_feedback,
+        api::architecture::elements::list_elements, api::architecture::elements::create_element,
+        api::architecture::elements::get_element, api::architecture::elements::update_element,
+        api::architecture::elements::delete_element,
+        api::architecture::relations::list_relations, api::architecture::relations::create_relation,
+        api::architecture::relations::get_relation, api::architecture::relations::delete_relation,
+        api::architecture::reference::list_codes, api::architecture::reference::create_local_code,
+        api::architecture::reference::import_national,
+        api::architecture::analysis::get_roadmap, api::architecture::analysis::get_analysis,
     ),
     components(
         schemas(Problem, ErrorCode, wadah_domain::Code,
@@ -128,6 +136,7 @@ pub struct OptionalIfMatchHeader {
         (name = "changes", description = "The change log"),
         (name = "audit", description = "The evidence index: exchanges through the gateway"),
         (name = "operations", description = "Health, readiness and metrics"),
+        (name = "architecture", description = "SPBE architecture: elements, relations, reference codes, roadmap, analyses"),
     )
 )]
 struct ApiDoc;

@@ -45,6 +45,16 @@ pub enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// Write the SPBE architecture in an exchange format.
+    Export {
+        #[command(subcommand)]
+        command: crate::exchange_cmd::ExportCommand,
+    },
+    /// Read an SPBE architecture from an exchange format (all of it, or nothing).
+    Import {
+        #[command(subcommand)]
+        command: crate::exchange_cmd::ImportCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]

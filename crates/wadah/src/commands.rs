@@ -41,11 +41,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Keys {
                 command: KeysCommand::Rotate(args),
             } => keys_rotate(&args).await,
+            Command::Export { command } => crate::exchange_cmd::export(command).await,
+            Command::Import { command } => crate::exchange_cmd::import(command).await,
         }
     })
 }
 
-fn load(args: &StoreArgs) -> anyhow::Result<Config> {
+pub(crate) fn load(args: &StoreArgs) -> anyhow::Result<Config> {
     Config::load(args.config.as_deref(), args.data_dir.as_deref())
 }
 

@@ -7,6 +7,7 @@ mod cli;
 mod commands;
 mod config;
 mod demo;
+mod exchange_cmd;
 mod index_cmd;
 mod index_export;
 mod runtime;

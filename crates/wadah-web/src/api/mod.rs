@@ -6,6 +6,7 @@ mod access;
 pub mod agencies;
 pub mod applications;
 pub mod assessments;
+pub mod architecture;
 pub mod audit;
 pub mod catalog;
 pub mod changes;
@@ -46,4 +47,5 @@ pub fn routes() -> Router<AppState> {
         .merge(audit::routes())
         .merge(feedback::routes())
         .merge(assessments::routes())
+        .merge(architecture::routes())
 }

@@ -10,6 +10,7 @@ mod access_rights;
 mod agencies;
 mod applications;
 mod assessments;
+mod architecture;
 mod audit;
 mod auth;
 mod certificates;

@@ -3,6 +3,7 @@
 //! never wipe anything.
 
 mod assessment;
+mod architecture;
 mod catalog;
 mod credentials;
 mod records;
@@ -85,6 +86,7 @@ async fn ensure_seeded(
     Ok(if !seeded {
         seeder.registry(sample_base).await?;
         seeder.access().await?;
+        architecture::seed(store.as_ref(), &SystemClock).await?;
         let users = seeder.users().await?;
         let consumers = seeder.consumers().await?;
         new_credentials(users, consumers)?
