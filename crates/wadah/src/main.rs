@@ -14,13 +14,6 @@ mod runtime;
 mod serve;
 mod store;
 
-/// mimalloc instead of glibc's malloc. Two reasons, both measured with `bench/gateway.sh`:
-/// glibc keeps the memory of freed argon2id hashes (19 MiB each) in its per-thread arenas for
-/// good, which alone put an idle node near 100 MB of RSS; and malloc/free were about a tenth of
-/// the gateway's CPU profile.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let args = <cli::Cli as clap::Parser>::parse();
     match commands::run(args) {
