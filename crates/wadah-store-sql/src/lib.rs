@@ -34,8 +34,8 @@ macro_rules! meta_columns {
 }
 
 mod access;
-mod assessments;
 mod architecture;
+mod assessments;
 mod audit;
 mod changes;
 mod error;

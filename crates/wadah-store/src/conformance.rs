@@ -17,8 +17,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod access;
-mod assessments;
 mod architecture;
+mod assessments;
 mod audit;
 mod directory;
 pub mod fixtures;
@@ -34,8 +34,8 @@ mod updates;
 mod upstream;
 
 pub use access::*;
-pub use assessments::*;
 pub use architecture::*;
+pub use assessments::*;
 pub use audit::*;
 pub use directory::*;
 pub use gateway::*;

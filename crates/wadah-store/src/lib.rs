@@ -7,8 +7,8 @@
 //! the role they need. Every write records its change-log entry in the same transaction, bumps
 //! the registry version (the gateway's "has anything changed?" check) and refuses stale versions.
 
-mod assessment;
 mod architecture;
+mod assessment;
 mod audit;
 pub mod conformance;
 mod error;
@@ -19,8 +19,8 @@ pub mod search;
 mod sessions;
 mod traits;
 
-pub use assessment::*;
 pub use architecture::*;
+pub use assessment::*;
 pub use audit::*;
 pub use error::StoreError;
 pub use filters::*;

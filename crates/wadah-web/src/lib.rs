@@ -19,8 +19,8 @@
 pub mod api;
 pub mod codes;
 mod config;
-pub mod developer;
 pub mod console;
+pub mod developer;
 pub mod error;
 pub mod extract;
 pub mod link_check;

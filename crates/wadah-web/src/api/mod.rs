@@ -5,8 +5,8 @@
 mod access;
 pub mod agencies;
 pub mod applications;
-pub mod assessments;
 pub mod architecture;
+pub mod assessments;
 pub mod audit;
 pub mod catalog;
 pub mod changes;

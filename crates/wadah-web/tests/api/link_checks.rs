@@ -31,7 +31,7 @@ async fn site() -> String {
         )
         .route("/moved", get(|| async { Redirect::temporary("/ok") }))
         .route("/loop", get(|| async { Redirect::temporary("/loop") }))
-        .route("/hang", get(|| std::future::pending::<&'static str>()));
+        .route("/hang", get(std::future::pending::<&'static str>));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {

@@ -2,8 +2,8 @@
 //! first run seeds the data dir and writes `demo-credentials.json`; later runs reuse both and
 //! never wipe anything.
 
-mod assessment;
 mod architecture;
+mod assessment;
 mod catalog;
 mod credentials;
 mod records;

@@ -290,11 +290,11 @@ fn odd_documents_never_panic() {
         fn value(&mut self, depth: u32) -> Value {
             match self.next() % if depth > 5 { 5 } else { 9 } {
                 0 => Value::Null,
-                1 => json!(self.next() % 3 == 0),
+                1 => json!(self.next().is_multiple_of(3)),
                 2 => json!(self.next() % 1000),
                 3 => json!(self.pick(KEYS)),
                 4 => json!({"$ref": self.pick(REFS)}),
-                5 | 6 | 7 => {
+                5..=7 => {
                     let n = self.next() % 5;
                     Value::Object(
                         (0..n)
