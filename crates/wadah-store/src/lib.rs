@@ -10,6 +10,7 @@
 mod audit;
 pub mod conformance;
 mod error;
+mod feed;
 mod filters;
 mod page;
 pub mod search;
@@ -17,6 +18,7 @@ mod traits;
 
 pub use audit::*;
 pub use error::StoreError;
+pub use feed::{ChangeFeed, ChangeSignal, FeedStatus};
 pub use filters::*;
 pub use page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest};
 pub use traits::*;

@@ -419,6 +419,7 @@ pub trait Store:
     + GatewayFeed
     + SigningKeys
     + crate::AuditIndex
+    + crate::ChangeFeed
 {
 }
 
@@ -433,5 +434,6 @@ impl<T> Store for T where
         + GatewayFeed
         + SigningKeys
         + crate::AuditIndex
+        + crate::ChangeFeed
 {
 }

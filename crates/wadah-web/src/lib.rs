@@ -20,6 +20,7 @@ pub mod codes;
 mod config;
 pub mod error;
 pub mod extract;
+mod node;
 mod openapi;
 mod ops;
 mod pagination;
@@ -39,6 +40,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
 pub use config::WebConfig;
+pub use node::NodeState;
 pub use openapi::{openapi, openapi_json};
 pub use state::AppState;
 

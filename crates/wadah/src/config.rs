@@ -41,6 +41,28 @@ pub struct RawConfig {
     pub secrets: RawSecrets,
     #[serde(default)]
     pub oauth: RawOauth,
+    #[serde(default)]
+    pub rate_limit: RawRateLimit,
+    #[serde(default)]
+    pub lifecycle: RawLifecycle,
+}
+
+/// `[rate_limit]`: cluster-wide limits in Redis (see `cluster.rs`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRateLimit {
+    pub redis_url: Option<String>,
+    pub redis_unavailable: Option<String>,
+    pub redis_timeout_ms: Option<u64>,
+    pub redis_key_prefix: Option<String>,
+}
+
+/// `[lifecycle]`: draining at shutdown.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLifecycle {
+    pub drain_delay_secs: Option<u64>,
+    pub grace_period_secs: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -62,6 +84,7 @@ pub struct RawSecrets {
 pub struct RawWeb {
     pub listen: Option<SocketAddr>,
     pub max_body_bytes: Option<usize>,
+    pub enabled: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -138,12 +161,20 @@ pub struct Config {
     pub master_key_file: PathBuf,
     /// Access tokens, gateway assertions and their signing keys (`[oauth]`).
     pub oauth: OauthConfig,
+    /// `false`: a gateway-only node (no web listener: no portals, console or admin API).
+    pub web_enabled: bool,
+    /// Cluster-wide rate limits (`[rate_limit]`).
+    pub rate_limit: crate::cluster::RateLimitSettings,
+    /// Draining at shutdown (`[lifecycle]`).
+    pub lifecycle: crate::cluster::Lifecycle,
 }
 
 /// The gateway keys beyond its address (see `wadah.example.toml`).
 #[derive(Debug, Clone)]
 pub struct GatewaySettings {
     pub node_id: String,
+    /// Whether `node_id` was set (else it is derived and kept in `DATA_DIR/node-id`).
+    pub node_id_configured: bool,
     pub audit_durability: AuditDurability,
     pub audit_segment_bytes: u64,
     pub audit_retention_days: u32,
@@ -170,6 +201,8 @@ impl Config {
             max_body_bytes: self.gateway.max_body_bytes,
             oauth: self.oauth.clone(),
             tls: self.gateway.tls.clone(),
+            drain_timeout: self.lifecycle.grace_period,
+            cluster_limit: self.rate_limit.gateway(),
             ..GatewayConfig::new(self.gateway_listen, &self.data_dir)
         }
     }
@@ -242,11 +275,15 @@ impl Config {
             .gateway
             .listen
             .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8081)));
-        if web_listen == gateway_listen {
+        // Port 0 (any free port, as tests use) gives two different ports.
+        if web_listen == gateway_listen && web_listen.port() != 0 {
             bail!("web.listen and gateway.listen must differ: the two listeners are never mixed");
         }
         let gateway = gateway_settings(raw.gateway)?;
         let oauth = oauth_settings(raw.oauth)?;
+        let rate_limit = crate::cluster::rate_limit_settings(raw.rate_limit)?;
+        let lifecycle = crate::cluster::lifecycle_settings(raw.lifecycle)?;
+        let web_enabled = raw.web.enabled.unwrap_or(true);
         let master_key_file = raw
             .secrets
             .master_key_file
@@ -254,6 +291,9 @@ impl Config {
         Ok(Self {
             gateway,
             oauth,
+            rate_limit,
+            lifecycle,
+            web_enabled,
             master_key_file,
             data_dir,
             web_listen,
@@ -310,6 +350,7 @@ fn gateway_tls(raw: &mut RawGateway) -> anyhow::Result<Option<TlsConfig>> {
 
 fn gateway_settings(mut raw: RawGateway) -> anyhow::Result<GatewaySettings> {
     let tls = gateway_tls(&mut raw)?;
+    let node_id_configured = raw.node_id.is_some();
     let node_id = raw.node_id.unwrap_or_else(default_node_id);
     if node_id.is_empty() || node_id.len() > 64 || !node_id.bytes().all(|b| b.is_ascii_graphic()) {
         bail!("gateway.node_id must be 1 to 64 visible characters (got {node_id:?})");
@@ -339,6 +380,7 @@ fn gateway_settings(mut raw: RawGateway) -> anyhow::Result<GatewaySettings> {
     }
     Ok(GatewaySettings {
         node_id,
+        node_id_configured,
         audit_durability,
         audit_segment_bytes,
         audit_retention_days,
@@ -547,6 +589,8 @@ mod tests {
         assert!(raw.secrets.master_key_file.is_some());
         assert!(raw.oauth.issuer.is_some() && raw.oauth.token_lifetime_secs.is_some());
         assert!(raw.oauth.key_rotation_days.is_some());
+        assert!(raw.web.enabled.is_some());
+        assert!(raw.lifecycle.drain_delay_secs.is_some() && raw.lifecycle.grace_period_secs.is_some());
         Config::load_from(Some(&path), None, env(&[])).unwrap();
     }
 
@@ -576,6 +620,39 @@ mod tests {
         let tls = c.gateway_config().tls.unwrap();
         assert_eq!(tls.client_auth, ClientAuth::Optional);
         assert!(tls.client_ca_file.is_some());
+    }
+
+    /// The cluster-wide limit is optional (each node limits alone by default), so its keys are
+    /// documented commented out: uncommented, they are the keys read, and valid together.
+    #[test]
+    fn the_example_file_documents_the_optional_redis_keys() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../wadah.example.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let uncommented: String = text
+            .lines()
+            .map(|l| {
+                l.strip_prefix("# ")
+                    .filter(|rest| rest.starts_with("redis_"))
+                    .unwrap_or(l)
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let raw: RawConfig = toml::from_str(&uncommented).unwrap();
+        let r = &raw.rate_limit;
+        assert!(r.redis_url.is_some() && r.redis_unavailable.is_some());
+        assert!(r.redis_timeout_ms.is_some() && r.redis_key_prefix.is_some());
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("wadah.toml");
+        std::fs::write(&file, &uncommented).unwrap();
+        let c = Config::load_from(Some(&file), None, env(&[])).unwrap();
+        assert!(c.gateway_config().cluster_limit.is_some());
+        assert!(
+            Config::load_from(None, None, env(&[]))
+                .unwrap()
+                .gateway_config()
+                .cluster_limit
+                .is_none()
+        );
     }
 
     #[test]
