@@ -14,6 +14,12 @@ if [ -z "${WADAH_TEST_POSTGRES_URL:-}" ] && command -v pg_isready >/dev/null 2>&
   export WADAH_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:5432/postgres"
 fi
 
+# Redis for the cluster-wide rate-limit tests: used when one answers on 127.0.0.1:6379.
+if [ -z "${WADAH_TEST_REDIS_URL:-}" ] && command -v redis-cli >/dev/null 2>&1 \
+   && redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  export WADAH_TEST_REDIS_URL="redis://127.0.0.1:6379"
+fi
+
 # Chromium, chromedriver and axe-core for the browser tests (crates/wadah/tests/browser.rs);
 # a no-op when present. If it cannot install them, the browser tests say so (and fail in CI).
 echo "== browser test dependencies"

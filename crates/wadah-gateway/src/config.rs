@@ -78,6 +78,10 @@ pub struct GatewayConfig {
     pub breaker: BreakerConfig,
     /// TLS on the listener, with optional client certificates; `None`: plain HTTP (default).
     pub tls: Option<TlsConfig>,
+    /// At shutdown, how long requests in flight may take to finish before they are cut.
+    pub drain_timeout: Duration,
+    /// Cluster-wide rate limits in Redis (`None`: the local limit alone).
+    pub cluster_limit: Option<crate::cluster_limit::ClusterLimitConfig>,
 }
 
 impl GatewayConfig {
@@ -105,6 +109,8 @@ impl GatewayConfig {
             body_idle_timeout: Duration::from_secs(30),
             breaker: BreakerConfig::default(),
             tls: None,
+            drain_timeout: Duration::from_secs(30),
+            cluster_limit: None,
         }
     }
 

@@ -7,10 +7,12 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 use axum::Router;
+use axum::extract::State;
 use axum::routing::{get, post};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
@@ -23,7 +25,7 @@ use tower::Service as _;
 use wadah_domain::Clock;
 use wadah_domain::secret::Random;
 use wadah_seal::KeyRing;
-use wadah_store::{Store, StoreError};
+use wadah_store::{FeedStatus, Store, StoreError};
 
 use crate::audit::AuditLog;
 use crate::audit::signing::Signer;
@@ -35,9 +37,6 @@ use crate::tls::{PeerCertificate, Tls, TlsError};
 use crate::upstream::Upstreams;
 use crate::upstream::client::Clients;
 use crate::{Shared, directory, health, keys, metrics, pipeline, refresh, request_id, tls, token};
-
-/// How long shutdown waits for requests in flight.
-const DRAIN: Duration = Duration::from_secs(30);
 
 /// Why the gateway could not start.
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +54,8 @@ pub enum StartError {
     Keys(#[from] keys::KeyError),
     #[error("cannot set up TLS on the gateway listener: {0}")]
     Tls(#[from] TlsError),
+    #[error("rate_limit.redis_url is not usable: {0}")]
+    RateLimit(String),
 }
 
 /// The bound gateway listener, ready to serve.
@@ -93,12 +94,16 @@ impl Gateway {
         });
         let first = refresh::initial(store.as_ref(), &upstreams).await?;
         let snapshot = Arc::new(ArcSwap::from_pointee(first));
-        refresh::spawn(
-            store.clone(),
-            Arc::downgrade(&snapshot),
+        let feed = Arc::new(FeedStatus::default());
+        feed.reached(snapshot.load().version, clock.now().timestamp_millis());
+        let refresher = refresh::Refresher {
+            store: store.clone(),
             upstreams,
-            config.refresh_interval,
-        );
+            interval: config.refresh_interval,
+            status: feed.clone(),
+            clock: clock.clone(),
+        };
+        refresh::spawn(refresher, Arc::downgrade(&snapshot));
         let signer = Signer::load_or_create(store.as_ref(), &keys, &config.node_id, clock.as_ref()).await?;
         let audit = AuditLog::start(&config, clock.clone(), Arc::new(signer), Some(store.clone()))
             .map_err(StartError::Audit)?;
@@ -121,6 +126,12 @@ impl Gateway {
             config.oauth.clone(),
             Arc::downgrade(&signing),
         );
+        let cluster_limit = config
+            .cluster_limit
+            .as_ref()
+            .map(crate::cluster_limit::ClusterLimiter::start)
+            .transpose()
+            .map_err(|e| StartError::RateLimit(e.to_string()))?;
         let shared = Shared {
             config,
             clock,
@@ -130,6 +141,9 @@ impl Gateway {
             signing,
             throttle: token::Throttle::default(),
             origin: Instant::now(),
+            feed,
+            draining: Arc::new(AtomicBool::new(false)),
+            cluster_limit,
         };
         let shared = Arc::new(shared);
         let health = health::spawn(Arc::downgrade(&shared));
@@ -143,6 +157,23 @@ impl Gateway {
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
+    }
+
+    /// What the snapshot refresher last heard from the store (for `/readyz`).
+    pub fn feed_status(&self) -> Arc<FeedStatus> {
+        self.shared.feed.clone()
+    }
+
+    /// The drain flag: while set, `/healthz` answers 503 `draining` (requests are still
+    /// served), so a load balancer moves new traffic to other nodes.
+    pub fn drain_flag(&self) -> Arc<AtomicBool> {
+        self.shared.draining.clone()
+    }
+
+    /// The cluster-wide limiter, when `[rate_limit] redis_url` is set (for a configuration
+    /// reload of its fallback policy).
+    pub fn cluster_limit(&self) -> Option<Arc<crate::cluster_limit::ClusterLimiter>> {
+        self.shared.cluster_limit.clone()
     }
 
     /// The evidence log (to flush it, e.g. before reading it in a test).
@@ -161,7 +192,7 @@ impl Gateway {
     }
 
     /// Serves until `shutdown` resolves, then stops accepting, lets requests in flight finish
-    /// (up to 30 s) and makes the evidence log durable, ending it with a signed checkpoint.
+    /// (up to `drain_timeout`, 30 s by default) and makes the evidence log durable, ending it with a signed checkpoint.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -195,10 +226,12 @@ impl Gateway {
             }
         }
         drop(self.listener);
-        if tokio::time::timeout(DRAIN, graceful.shutdown()).await.is_err() {
+        self.shared.draining.store(true, Ordering::Release);
+        let grace = self.shared.config.drain_timeout;
+        if tokio::time::timeout(grace, graceful.shutdown()).await.is_err() {
             tracing::warn!(
                 "gateway shutdown: requests still in flight after {} s were cut",
-                DRAIN.as_secs()
+                grace.as_secs()
             );
         }
         self.shared.audit.close_window().await;
@@ -318,8 +351,28 @@ fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-async fn healthz() -> axum::Json<serde_json::Value> {
-    axum::Json(serde_json::json!({"status": "ok"}))
+/// Alive; `degraded` (still 200: it serves) while the store is unreachable and the snapshot
+/// may be stale; 503 `draining` in drain mode, so a load balancer stops sending traffic.
+async fn healthz(State(shared): State<Arc<Shared>>) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    if shared.draining.load(Ordering::Acquire) {
+        return GatewayError::new(
+            Code::Draining,
+            "this node is draining; send new requests to another node",
+        )
+        .into_response();
+    }
+    let (status, store) = if shared.feed.is_reachable() {
+        ("ok", "reachable")
+    } else {
+        ("degraded", "unreachable")
+    };
+    axum::Json(serde_json::json!({
+        "status": status,
+        "store": store,
+        "registry_version": shared.snapshot.load().version,
+    }))
+    .into_response()
 }
 
 async fn method_not_allowed() -> GatewayError {

@@ -56,6 +56,7 @@ mod authorize;
 mod body;
 mod breaker;
 mod circuit;
+pub mod cluster_limit;
 mod config;
 mod ctx;
 mod directory;
@@ -85,6 +86,7 @@ use wadah_domain::Clock;
 use wadah_domain::secret::Random;
 
 pub use circuit::CircuitView;
+pub use cluster_limit::{ClusterLimitConfig, RedisUnavailable};
 pub use config::{AuditDurability, BreakerConfig, GatewayConfig, default_node_id};
 pub use gateway::{Gateway, StartError};
 pub use keys::OauthConfig;
@@ -104,4 +106,11 @@ pub(crate) struct Shared {
     pub throttle: token::Throttle,
     /// The monotonic origin of rate-limit time.
     pub origin: Instant,
+    /// What the refresher last heard from the store (`/healthz` says whether it is degraded).
+    pub feed: Arc<wadah_store::FeedStatus>,
+    /// Drain (maintenance) mode: `/healthz` answers 503 so a load balancer moves traffic away,
+    /// while requests are still served.
+    pub draining: Arc<std::sync::atomic::AtomicBool>,
+    /// The cluster-wide limit in Redis, asked after the local limit admits (`None`: local only).
+    pub cluster_limit: Option<Arc<cluster_limit::ClusterLimiter>>,
 }

@@ -84,6 +84,7 @@ async fn admit(gw: &Shared, ctx: &mut RequestCtx, req: Request) -> Result<Admitt
     let grant = authorize::authorize(&route, &consumer, method, &ctx.rest, ctx.now)?;
     ctx.grant = Some(grant);
     rate_limit(gw, &snapshot, ctx, &consumer, &route, grant.limit_per_minute)?;
+    cluster_limit(gw, ctx, &consumer, &route, grant.limit_per_minute).await?;
     let end_user = end_user(req.headers())?;
     let (parts, body) = req.into_parts();
     let (evidence, prepared) = prepare_body(gw, &parts, body).await?;
@@ -194,6 +195,46 @@ fn rate_limit(
         ),
     )
     .with_header(header::RETRY_AFTER, HeaderValue::from(retry)))
+}
+
+/// Phase 4b: the same limit across the cluster (Redis), only for what the local limit admitted,
+/// so the hot path pays no round-trip for a request refused locally.
+async fn cluster_limit(
+    gw: &Shared,
+    ctx: &mut RequestCtx,
+    consumer: &Consumer,
+    route: &Route,
+    per_minute: u32,
+) -> Result<(), GatewayError> {
+    use crate::cluster_limit::{RedisUnavailable, Verdict};
+    let Some(limiter) = &gw.cluster_limit else {
+        return Ok(());
+    };
+    match limiter.check(&consumer.label, &route.key, per_minute).await {
+        Verdict::Allowed | Verdict::Unavailable(RedisUnavailable::FailOpen) => Ok(()),
+        Verdict::Refused { retry_after_ns } => {
+            if let Some(d) = ctx.limit.as_mut() {
+                d.allowed = false;
+                d.remaining = 0;
+                d.retry_after_ns = retry_after_ns;
+                d.reset_ns = d.reset_ns.max(retry_after_ns);
+            }
+            let retry = ceil_secs(retry_after_ns).max(1);
+            Err(GatewayError::new(
+                Code::RateLimited,
+                format!(
+                    "{} may call {} {per_minute} times a minute (across all gateway nodes)",
+                    consumer.label, route.key
+                ),
+            )
+            .with_header(header::RETRY_AFTER, HeaderValue::from(retry)))
+        }
+        Verdict::Unavailable(RedisUnavailable::FailClosed) => Err(GatewayError::new(
+            Code::RateLimitUnavailable,
+            "the cluster-wide rate limit cannot be checked right now; try again shortly",
+        )
+        .with_header(header::RETRY_AFTER, HeaderValue::from(1u32))),
+    }
 }
 
 /// `RateLimit-Limit/Remaining/Reset` from the context's limit decision, if there was one.

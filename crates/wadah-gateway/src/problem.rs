@@ -62,6 +62,8 @@ codes! {
     HeadersTooLarge = ("headers_too_large", REQUEST_HEADER_FIELDS_TOO_LARGE, "Request headers too large", Client, false);
     /// The consumer's limit for this service is used up; see `Retry-After`.
     RateLimited = ("rate_limited", TOO_MANY_REQUESTS, "Rate limit exceeded", Client, true);
+    /// The cluster-wide limit (Redis) cannot be asked and the policy is `fail_closed`.
+    RateLimitUnavailable = ("rate_limit_unavailable", SERVICE_UNAVAILABLE, "Rate limit unavailable", Gateway, true);
     /// The upstream could not be reached (connection refused, DNS, no route).
     UpstreamUnavailable = ("upstream_unavailable", BAD_GATEWAY, "Upstream unavailable", Upstream, true);
     /// The upstream broke the exchange (reset, malformed response).
@@ -81,6 +83,9 @@ codes! {
     RequestTimeout = ("request_timeout", REQUEST_TIMEOUT, "Request body stalled", Client, true);
     /// The evidence log cannot be written, so nothing is forwarded (strict durability).
     AuditUnavailable = ("audit_unavailable", SERVICE_UNAVAILABLE, "Evidence log unavailable", Gateway, true);
+    /// This node is in drain (maintenance) mode: its health check says so, so that a load
+    /// balancer sends new traffic to other nodes.
+    Draining = ("draining", SERVICE_UNAVAILABLE, "Node draining", Gateway, true);
     /// A fault on our side; the details are in the gateway's log.
     Internal = ("internal", INTERNAL_SERVER_ERROR, "Internal error", Gateway, true);
 }

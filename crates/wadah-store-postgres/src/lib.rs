@@ -6,21 +6,35 @@
 //! SQLSTATE codes, and the embedded migrations in `./migrations` (which also pin sort keys to
 //! the "C" collation so lists order exactly as on SQLite). Writers are not serialised in the
 //! process: several Wadah nodes share one database, and the row lock on `registry_state`
-//! every write takes first orders them.
+//! every write takes first orders them. Each write also sends `NOTIFY wadah_registry` on
+//! commit, and `listen` relays those notices into a node's change feed.
 
+mod listen;
 pub mod testing;
 
 use std::time::Duration;
 
+pub use listen::{CHANNEL, spawn_listener};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, Connection as _};
 use wadah_store::{StoreError, StoreResult};
 use wadah_store_sql::Engine;
 pub use wadah_store_sql::SqlStore;
 
-static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+/// `ignore_missing`: during a rolling upgrade an older node must start against a database
+/// that a newer node already migrated further (migrations only expand the schema; see
+/// docs/deployment.md). `ready()` still requires every migration this node knows.
+static MIGRATOR: Migrator = Migrator {
+    ignore_missing: true,
+    ..sqlx::migrate!("./migrations")
+};
 
 const MAX_CONNECTIONS: u32 = 16;
+
+/// How long a request waits for a connection: when the server is down, an admin write fails
+/// with 503 after this long rather than hanging (the gateway does not wait: it serves its
+/// snapshot).
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The engine description the shared store works with.
 pub const ENGINE: Engine = Engine {
@@ -29,6 +43,7 @@ pub const ENGINE: Engine = Engine {
     begin_write: "BEGIN",
     single_writer: false,
     is_unavailable,
+    change_notice: Some("NOTIFY wadah_registry"),
 };
 
 /// SQLSTATE classes that mean "cannot reach or cannot write right now": connection exception
@@ -68,7 +83,7 @@ pub async fn connect_with(url: &str, max_connections: u32) -> StoreResult<SqlSto
     probe.close().await.map_err(connect_error)?;
     let pool = sqlx::any::AnyPoolOptions::new()
         .max_connections(max_connections.max(1))
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(ACQUIRE_TIMEOUT)
         .connect(url)
         .await
         .map_err(connect_error)?;

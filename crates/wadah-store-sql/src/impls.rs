@@ -391,6 +391,12 @@ impl GatewayFeed for SqlStore {
     }
 }
 
+impl wadah_store::ChangeFeed for SqlStore {
+    fn subscribe_changes(&self) -> Option<wadah_store::ChangeSignal> {
+        Some(self.changes.subscribe())
+    }
+}
+
 #[async_trait]
 impl SigningKeys for SqlStore {
     async fn signing_keys(&self) -> StoreResult<Vec<StoredSigningKey>> {

@@ -76,6 +76,28 @@ pub struct Engine {
     /// Whether a database error code means "cannot reach or cannot write" (read-only file,
     /// disk full, server shutting down…), which the store reports as `Unavailable`.
     pub is_unavailable: fn(code: &str) -> bool,
+    /// A statement run in every write transaction just before it commits, telling other
+    /// nodes that the registry changed (PostgreSQL: `NOTIFY`); `None` for a single-node engine.
+    pub change_notice: Option<&'static str>,
+}
+
+/// Moves a store's change feed from outside the store (an engine's listener task). Holds the
+/// feed weakly, so a listener ends once its store is gone.
+#[derive(Debug, Clone)]
+pub struct ChangeNotifier(std::sync::Weak<tokio::sync::watch::Sender<u64>>);
+
+impl ChangeNotifier {
+    /// Wakes every subscriber (they re-check the registry version); `false` once the store
+    /// is gone and nobody can listen any more.
+    pub fn notify(&self) -> bool {
+        match self.0.upgrade() {
+            Some(sender) => {
+                sender.send_modify(|n| *n = n.wrapping_add(1));
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 /// The store over one connection pool. Cheap to share behind an `Arc`.
@@ -85,6 +107,9 @@ pub struct SqlStore {
     writer: Option<tokio::sync::Mutex<()>>,
     /// Keeps the ids minted in one millisecond in creation order (uuid v7 counter).
     ids: Mutex<ContextV7>,
+    /// The change feed: moved after every committed write here, and by the engine's listener
+    /// for writes committed by other nodes (see [`SqlStore::change_notifier`]).
+    changes: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl std::fmt::Debug for SqlStore {
@@ -103,7 +128,19 @@ impl SqlStore {
             writer: engine.single_writer.then(|| tokio::sync::Mutex::new(())),
             engine,
             ids: Mutex::new(ContextV7::new()),
+            changes: std::sync::Arc::new(tokio::sync::watch::Sender::new(0)),
         }
+    }
+
+    /// Moves the change feed: for an engine's listener that hears of another node's commit
+    /// (or reconnects and may have missed some). Subscribers then re-check the version.
+    pub fn change_notifier(&self) -> ChangeNotifier {
+        ChangeNotifier(std::sync::Arc::downgrade(&self.changes))
+    }
+
+    /// Tells this process's subscribers that a write committed.
+    pub(crate) fn changed(&self) {
+        self.changes.send_modify(|n| *n = n.wrapping_add(1));
     }
 
     /// The pool, for engine-specific checks (pragmas, test helpers).

@@ -180,9 +180,19 @@ impl<'s> Tx<'s> {
         Ok(())
     }
 
-    pub async fn commit(self) -> StoreResult<()> {
+    pub async fn commit(mut self) -> StoreResult<()> {
         let store = self.store;
-        self.tx.commit().await.map_err(|e| store.db(e))
+        // Other nodes learn of the change from the engine's notice, sent on commit (PostgreSQL
+        // delivers a NOTIFY only when its transaction commits, and never a rolled-back one).
+        if let Some(notice) = store.engine.change_notice {
+            sqlx::query(notice)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(|e| store.db(e))?;
+        }
+        self.tx.commit().await.map_err(|e| store.db(e))?;
+        store.changed();
+        Ok(())
     }
 }
 

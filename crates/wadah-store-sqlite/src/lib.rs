@@ -18,7 +18,13 @@ use wadah_store::{StoreError, StoreResult};
 pub use wadah_store_sql::SqlStore;
 use wadah_store_sql::{Engine, classify};
 
-static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+/// `ignore_missing`: during a rolling upgrade an older node must start against a database
+/// that a newer node already migrated further (migrations only expand the schema; see
+/// docs/deployment.md). `ready()` still requires every migration this node knows.
+static MIGRATOR: Migrator = Migrator {
+    ignore_missing: true,
+    ..sqlx::migrate!("./migrations")
+};
 
 const MAX_CONNECTIONS: u32 = 8;
 
@@ -29,6 +35,7 @@ pub const ENGINE: Engine = Engine {
     begin_write: "BEGIN IMMEDIATE",
     single_writer: true,
     is_unavailable,
+    change_notice: None,
 };
 
 /// Primary result codes that mean "cannot reach or cannot write": busy/locked, out of memory,

@@ -423,6 +423,7 @@ pub trait Store:
     + crate::SessionStore
     + crate::AssessmentStore
     + crate::ArchitectureStore
+    + crate::ChangeFeed
 {
 }
 
@@ -441,5 +442,6 @@ impl<T> Store for T where
         + crate::SessionStore
         + crate::AssessmentStore
         + crate::ArchitectureStore
+        + crate::ChangeFeed
 {
 }

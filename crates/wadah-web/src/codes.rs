@@ -68,6 +68,8 @@ error_codes! {
     UnsupportedMediaType = ("unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "Unsupported media type");
     /// The store cannot be reached; try again later.
     StoreUnavailable = ("store_unavailable", SERVICE_UNAVAILABLE, "Store unavailable");
+    /// This node is in drain (maintenance) mode or shutting down (`/readyz`); use another node.
+    Draining = ("draining", SERVICE_UNAVAILABLE, "Node draining");
     /// A fault on our side; the details are in the server log.
     Internal = ("internal", INTERNAL_SERVER_ERROR, "Internal error");
 }

@@ -24,6 +24,7 @@ pub mod developer;
 pub mod error;
 pub mod extract;
 pub mod link_check;
+mod node;
 mod openapi;
 mod ops;
 mod pagination;
@@ -45,6 +46,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
 pub use config::WebConfig;
+pub use node::NodeState;
 pub use openapi::{openapi, openapi_json};
 pub use state::AppState;
 

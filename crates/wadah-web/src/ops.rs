@@ -45,23 +45,44 @@ pub async fn healthz(State(state): State<AppState>) -> axum::Json<Health> {
     })
 }
 
-/// The store is reachable and fully migrated.
+/// How long `/readyz` waits for the store: a load balancer's probe must get an answer, not
+/// a hang, while the database is unreachable.
+const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The store is reachable and fully migrated, and the node is not draining.
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses(
         (status = 200, description = "Ready", body = Health),
         (status = 503, response = crate::openapi::StoreUnavailable)))]
 pub async fn readyz(State(state): State<AppState>) -> Result<axum::Json<Health>, ApiError> {
-    match state.store().ready().await {
+    let node = state.node();
+    if node.is_draining() {
+        return Err(ApiError::new(
+            ErrorCode::Draining,
+            "this node is draining (maintenance or shutdown); use another node",
+        ));
+    }
+    let ready = match tokio::time::timeout(READY_TIMEOUT, state.store().ready()).await {
+        Ok(result) => result,
+        Err(_) => Err(wadah_store::StoreError::Unavailable(
+            "no answer within 2 s".into(),
+        )),
+    };
+    match ready {
         Ok(()) => Ok(axum::Json(Health {
             status: "ready",
             version: state.config().version,
         })),
         Err(e) => {
             tracing::warn!(error = %e, "not ready");
-            Err(ApiError::new(
-                ErrorCode::StoreUnavailable,
-                "the store is not ready",
-            ))
+            let detail = match node.serving_version() {
+                Some(version) => format!(
+                    "the store is not ready; admin writes fail, and the gateway keeps serving \
+                     from its last snapshot (registry version {version})"
+                ),
+                None => "the store is not ready".to_owned(),
+            };
+            Err(ApiError::new(ErrorCode::StoreUnavailable, detail))
         }
     }
 }

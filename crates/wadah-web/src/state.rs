@@ -20,6 +20,8 @@ pub struct AppState {
     inner: Arc<Inner>,
     /// Seals the secrets the web API stores for later use (upstream credentials).
     keys: Arc<KeyRing>,
+    /// Drain mode and the gateway's view of the store, for `/readyz`.
+    node: crate::NodeState,
 }
 
 struct Inner {
@@ -47,7 +49,19 @@ impl AppState {
                 config,
             }),
             keys: Arc::new(KeyRing::new(ephemeral_key())),
+            node: crate::NodeState::default(),
         }
+    }
+
+    /// The node's drain flag and its gateway's store status (default: not draining, no gateway).
+    #[must_use]
+    pub fn with_node(mut self, node: crate::NodeState) -> Self {
+        self.node = node;
+        self
+    }
+
+    pub fn node(&self) -> &crate::NodeState {
+        &self.node
     }
 
     /// The node's master key ring; without this call, a random key that lives as long as the

@@ -53,11 +53,21 @@ pub(crate) fn load(args: &StoreArgs) -> anyhow::Result<Config> {
 
 async fn serve_cmd(args: &StoreArgs) -> anyhow::Result<()> {
     let config = load(args)?;
-    runtime::init_logging(&config.log_level, config.log_json);
-    let store = store::open(&config, Migrations::Apply).await?;
+    let log = runtime::init_logging(&config.log_level, config.log_json);
+    let store = store::open_for_serving(&config).await?;
     let metrics = serve::install_metrics()?;
     let app = serve::App::build(&config, store, metrics).await?;
-    tracing::info!(web = %app.web_addr()?, gateway = %app.gateway_addr()?, "wadah is serving");
+    let web = app
+        .web_addr()
+        .map_or_else(|_| "off".to_owned(), |a| a.to_string());
+    tracing::info!(web = %web, gateway = %app.gateway_addr()?, "wadah is serving");
+    crate::control::spawn(crate::control::Control {
+        node: app.node(),
+        log,
+        config_file: args.config.clone(),
+        data_dir: args.data_dir.clone(),
+        limiter: app.cluster_limit(),
+    });
     app.run_until_stopped(serve::shutdown_signal()).await
 }
 
@@ -165,6 +175,7 @@ async fn audit_verify(args: &StoreArgs) -> anyhow::Result<()> {
         .audit_positions()
         .await
         .context("cannot read the evidence index positions")?;
+    let shipped = positions.clone();
     let trust = wadah_gateway::audit::verify::Trust::new(keys, positions);
     let report = wadah_gateway::audit::verify::verify(&dir, &trust)
         .with_context(|| format!("cannot read the evidence log in {}", dir.display()))?;
@@ -198,6 +209,7 @@ async fn audit_verify(args: &StoreArgs) -> anyhow::Result<()> {
         Some(seen) => println!("  index:        the log reaches record {seen}, as the store's index saw it"),
         None => println!("  index:        no index position to compare (not indexed yet)"),
     }
+    print_nodes(&report, &shipped);
     if let Some(torn) = report.torn_tail {
         println!(
             "  torn tail:    {} byte(s) at the end of {} (offset {}) are an interrupted write; the \
@@ -206,6 +218,37 @@ async fn audit_verify(args: &StoreArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Per node: this log's node, how far the store's index got (what is not shipped yet), and
+/// the other nodes the index knows (their logs live on their own machines).
+fn print_nodes(
+    report: &wadah_gateway::audit::verify::Report,
+    shipped: &[(String, wadah_store::AuditPosition)],
+) {
+    let Some(node) = &report.node else { return };
+    let indexed = shipped
+        .iter()
+        .find(|(n, _)| n == node)
+        .map_or(0, |(_, p)| p.next_sequence);
+    let pending = report.next_sequence.saturating_sub(indexed);
+    println!(
+        "  node:         {node}: records 0..{} in this log; the store's index has {indexed}; {pending} \
+         record(s) not yet shipped{}",
+        report.next_sequence,
+        if pending == 0 {
+            ""
+        } else {
+            " (the gateway ships them in the background)"
+        }
+    );
+    for (other, position) in shipped.iter().filter(|(n, _)| n != node) {
+        println!(
+            "  other node:   {other}: the store's index has {} record(s); verify its log on its own \
+             machine",
+            position.next_sequence
+        );
+    }
 }
 
 fn audit_export(args: &ExportArgs) -> anyhow::Result<()> {

@@ -43,6 +43,28 @@ pub struct RawConfig {
     pub secrets: RawSecrets,
     #[serde(default)]
     pub oauth: RawOauth,
+    #[serde(default)]
+    pub rate_limit: RawRateLimit,
+    #[serde(default)]
+    pub lifecycle: RawLifecycle,
+}
+
+/// `[rate_limit]`: cluster-wide limits in Redis (see `cluster.rs`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRateLimit {
+    pub redis_url: Option<String>,
+    pub redis_unavailable: Option<String>,
+    pub redis_timeout_ms: Option<u64>,
+    pub redis_key_prefix: Option<String>,
+}
+
+/// `[lifecycle]`: draining at shutdown.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLifecycle {
+    pub drain_delay_secs: Option<u64>,
+    pub grace_period_secs: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -72,6 +94,7 @@ pub struct RawWeb {
     pub session_idle_minutes: Option<i64>,
     /// Console sessions end this many hours after sign-in at the latest (default 12).
     pub session_max_hours: Option<i64>,
+    pub enabled: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -153,12 +176,20 @@ pub struct Config {
     pub oauth: OauthConfig,
     /// Console sign-in sessions (`web.secure_cookies`, `web.session_*`).
     pub sessions: wadah_web::session::SessionConfig,
+    /// `false`: a gateway-only node (no web listener: no portals, console or admin API).
+    pub web_enabled: bool,
+    /// Cluster-wide rate limits (`[rate_limit]`).
+    pub rate_limit: crate::cluster::RateLimitSettings,
+    /// Draining at shutdown (`[lifecycle]`).
+    pub lifecycle: crate::cluster::Lifecycle,
 }
 
 /// The gateway keys beyond its address (see `wadah.example.toml`).
 #[derive(Debug, Clone)]
 pub struct GatewaySettings {
     pub node_id: String,
+    /// Whether `node_id` was set (else it is derived and kept in `DATA_DIR/node-id`).
+    pub node_id_configured: bool,
     pub audit_durability: AuditDurability,
     pub audit_segment_bytes: u64,
     pub audit_retention_days: u32,
@@ -189,6 +220,8 @@ impl Config {
             tls: self.gateway.tls.clone(),
             body_idle_timeout: self.gateway.body_idle_timeout,
             breaker: self.gateway.breaker,
+            drain_timeout: self.lifecycle.grace_period,
+            cluster_limit: self.rate_limit.gateway(),
             ..GatewayConfig::new(self.gateway_listen, &self.data_dir)
         }
     }
@@ -261,12 +294,16 @@ impl Config {
             .gateway
             .listen
             .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8081)));
-        if web_listen == gateway_listen {
+        // Port 0 (any free port, as tests use) gives two different ports.
+        if web_listen == gateway_listen && web_listen.port() != 0 {
             bail!("web.listen and gateway.listen must differ: the two listeners are never mixed");
         }
         let sessions = session_settings(&raw.web)?;
         let gateway = gateway_settings(raw.gateway)?;
         let oauth = oauth_settings(raw.oauth)?;
+        let rate_limit = crate::cluster::rate_limit_settings(raw.rate_limit)?;
+        let lifecycle = crate::cluster::lifecycle_settings(raw.lifecycle)?;
+        let web_enabled = raw.web.enabled.unwrap_or(true);
         let master_key_file = raw
             .secrets
             .master_key_file
@@ -275,6 +312,9 @@ impl Config {
             sessions,
             gateway,
             oauth,
+            rate_limit,
+            lifecycle,
+            web_enabled,
             master_key_file,
             data_dir,
             web_listen,
@@ -350,6 +390,7 @@ fn gateway_tls(raw: &mut RawGateway) -> anyhow::Result<Option<TlsConfig>> {
 
 fn gateway_settings(mut raw: RawGateway) -> anyhow::Result<GatewaySettings> {
     let tls = gateway_tls(&mut raw)?;
+    let node_id_configured = raw.node_id.is_some();
     let node_id = raw.node_id.unwrap_or_else(default_node_id);
     if node_id.is_empty() || node_id.len() > 64 || !node_id.bytes().all(|b| b.is_ascii_graphic()) {
         bail!("gateway.node_id must be 1 to 64 visible characters (got {node_id:?})");
@@ -404,6 +445,7 @@ fn gateway_settings(mut raw: RawGateway) -> anyhow::Result<GatewaySettings> {
             ..defaults
         },
         node_id,
+        node_id_configured,
         audit_durability,
         audit_segment_bytes,
         audit_retention_days,
@@ -643,6 +685,8 @@ mod tests {
         assert!(raw.secrets.master_key_file.is_some());
         assert!(raw.oauth.issuer.is_some() && raw.oauth.token_lifetime_secs.is_some());
         assert!(raw.oauth.key_rotation_days.is_some());
+        assert!(raw.web.enabled.is_some());
+        assert!(raw.lifecycle.drain_delay_secs.is_some() && raw.lifecycle.grace_period_secs.is_some());
         Config::load_from(Some(&path), None, env(&[])).unwrap();
     }
 
@@ -672,6 +716,39 @@ mod tests {
         let tls = c.gateway_config().tls.unwrap();
         assert_eq!(tls.client_auth, ClientAuth::Optional);
         assert!(tls.client_ca_file.is_some());
+    }
+
+    /// The cluster-wide limit is optional (each node limits alone by default), so its keys are
+    /// documented commented out: uncommented, they are the keys read, and valid together.
+    #[test]
+    fn the_example_file_documents_the_optional_redis_keys() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../wadah.example.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let uncommented: String = text
+            .lines()
+            .map(|l| {
+                l.strip_prefix("# ")
+                    .filter(|rest| rest.starts_with("redis_"))
+                    .unwrap_or(l)
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let raw: RawConfig = toml::from_str(&uncommented).unwrap();
+        let r = &raw.rate_limit;
+        assert!(r.redis_url.is_some() && r.redis_unavailable.is_some());
+        assert!(r.redis_timeout_ms.is_some() && r.redis_key_prefix.is_some());
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("wadah.toml");
+        std::fs::write(&file, &uncommented).unwrap();
+        let c = Config::load_from(Some(&file), None, env(&[])).unwrap();
+        assert!(c.gateway_config().cluster_limit.is_some());
+        assert!(
+            Config::load_from(None, None, env(&[]))
+                .unwrap()
+                .gateway_config()
+                .cluster_limit
+                .is_none()
+        );
     }
 
     #[test]

@@ -4,8 +4,10 @@
 use std::process::ExitCode;
 
 mod cli;
+mod cluster;
 mod commands;
 mod config;
+mod control;
 mod demo;
 mod exchange_cmd;
 mod index_cmd;

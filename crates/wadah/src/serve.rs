@@ -1,6 +1,10 @@
 //! Runs the two listeners, web and gateway, never mixed (DESIGN.md §1). `App::build` binds both
-//! (port 0 in tests) and `run_until_stopped` serves until the shutdown future resolves, then
-//! drains in-flight requests on both and flushes the gateway's evidence log (CONVENTIONS 2).
+//! (port 0 in tests; a gateway-only node, `web.enabled = false`, binds no web listener) and
+//! `run_until_stopped` serves until the shutdown future resolves. Shutdown then drains: the
+//! node reports "draining" at once (`/readyz`, gateway `/healthz`), keeps serving for
+//! `lifecycle.drain_delay_secs` so load balancers move traffic away, stops accepting, lets
+//! requests in flight finish within `lifecycle.grace_period_secs`, and flushes the gateway's
+//! evidence log with a signed checkpoint (CONVENTIONS 2).
 
 use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
@@ -13,7 +17,7 @@ use wadah_domain::time::SystemClock;
 use wadah_gateway::Gateway;
 use wadah_seal::{KeyRing, MasterKey};
 use wadah_store::Store;
-use wadah_web::{AppState, WebConfig};
+use wadah_web::{AppState, NodeState, WebConfig};
 
 use crate::config::Config;
 use crate::runtime::OsRandom;
@@ -34,9 +38,12 @@ pub fn install_metrics() -> anyhow::Result<PrometheusHandle> {
 
 /// The bound listeners with their state, ready to serve.
 pub struct App {
-    listener: TcpListener,
+    /// `None` on a gateway-only node.
+    listener: Option<TcpListener>,
     state: AppState,
     gateway: Gateway,
+    node: NodeState,
+    lifecycle: crate::cluster::Lifecycle,
 }
 
 impl App {
@@ -45,12 +52,16 @@ impl App {
         store: Arc<dyn Store>,
         metrics: PrometheusHandle,
     ) -> anyhow::Result<Self> {
-        let listener = TcpListener::bind(config.web_listen).await.with_context(|| {
-            format!(
-                "cannot listen on {} (web.listen): is another program using it?",
-                config.web_listen
-            )
-        })?;
+        let listener = if config.web_enabled {
+            Some(TcpListener::bind(config.web_listen).await.with_context(|| {
+                format!(
+                    "cannot listen on {} (web.listen): is another program using it?",
+                    config.web_listen
+                )
+            })?)
+        } else {
+            None
+        };
         let web = WebConfig {
             max_body_bytes: config.max_body_bytes,
             sessions: config.sessions.clone(),
@@ -62,8 +73,14 @@ impl App {
         let keys = Arc::new(KeyRing::new(
             MasterKey::load_or_create(&config.master_key_file).context("cannot load the master key")?,
         ));
+        let mut gateway_config = config.gateway_config();
+        if !config.gateway.node_id_configured {
+            gateway_config.node_id =
+                crate::cluster::resolve_node_id(&config.data_dir, &config.gateway.node_id)?;
+        }
+        tracing::info!(node = %gateway_config.node_id, "this node's evidence log is named after it");
         let gateway = Gateway::build(
-            config.gateway_config(),
+            gateway_config,
             store.clone(),
             Arc::new(SystemClock),
             Arc::new(OsRandom),
@@ -80,12 +97,16 @@ impl App {
             gateway_url: format!("{scheme}://{}", gateway.local_addr()?),
             ..web
         };
-        let state =
-            AppState::new(store, Arc::new(SystemClock), Arc::new(OsRandom), metrics, web).with_keys(keys);
+        let node = NodeState::new(gateway.drain_flag(), Some(gateway.feed_status()));
+        let state = AppState::new(store, Arc::new(SystemClock), Arc::new(OsRandom), metrics, web)
+            .with_keys(keys)
+            .with_node(node.clone());
         Ok(Self {
             listener,
             state,
             gateway,
+            node,
+            lifecycle: config.lifecycle,
         })
     }
 
@@ -94,10 +115,23 @@ impl App {
     }
 
     pub fn web_addr(&self) -> anyhow::Result<SocketAddr> {
-        Ok(self.listener.local_addr()?)
+        match &self.listener {
+            Some(listener) => Ok(listener.local_addr()?),
+            None => anyhow::bail!("this node runs no web listener (web.enabled = false)"),
+        }
     }
 
-    /// Serves both listeners until `shutdown` resolves; both then drain.
+    /// The drain flag and the gateway's store status (for operator signals).
+    pub fn node(&self) -> NodeState {
+        self.node.clone()
+    }
+
+    /// The cluster-wide limiter, if configured (for a configuration reload).
+    pub fn cluster_limit(&self) -> Option<Arc<wadah_gateway::cluster_limit::ClusterLimiter>> {
+        self.gateway.cluster_limit()
+    }
+
+    /// Serves both listeners until `shutdown` resolves; both then drain (see the module docs).
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -106,19 +140,54 @@ impl App {
         let wait = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
             let _ = rx.wait_for(|s| *s).await;
         };
-        let _link_checker = wadah_web::link_check::spawn_for(&self.state);
-        let router = wadah_web::router(self.state);
-        let web = axum::serve(
-            self.listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(wait(stopped.clone()));
-        let gateway = self.gateway.run_until_stopped(wait(stopped));
+        let App {
+            listener,
+            state,
+            gateway,
+            node,
+            lifecycle,
+        } = self;
+        let web_stopped = stopped.clone();
+        let web = async move {
+            let Some(listener) = listener else {
+                return Ok(());
+            };
+            // Public services' links are checked while the portal runs (handle kept alive).
+            let _link_checker = wadah_web::link_check::spawn_for(&state);
+            let router = wadah_web::router(state);
+            let serve = axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(wait(web_stopped.clone()))
+            .into_future();
+            // The web listener waits for its connections at most the grace period, too.
+            let deadline = async {
+                wait(web_stopped).await;
+                tokio::time::sleep(lifecycle.grace_period).await;
+            };
+            tokio::select! {
+                result = serve => result,
+                () = deadline => {
+                    tracing::warn!("web shutdown: requests still in flight after the grace period were cut");
+                    Ok(())
+                }
+            }
+        };
+        let gateway = gateway.run_until_stopped(wait(stopped));
         let signal = async move {
             shutdown.await;
+            node.set_draining(true);
+            if !lifecycle.drain_delay.is_zero() {
+                tracing::info!(
+                    seconds = lifecycle.drain_delay.as_secs(),
+                    "draining: reporting not ready while still serving, so load balancers move away"
+                );
+                tokio::time::sleep(lifecycle.drain_delay).await;
+            }
             let _ = stop.send(true);
         };
-        let (web, gateway, ()) = tokio::join!(web.into_future(), gateway, signal);
+        let (web, gateway, ()) = tokio::join!(web, gateway, signal);
         web.context("the web listener failed")?;
         gateway.context("the gateway listener failed")
     }

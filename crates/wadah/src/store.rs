@@ -46,6 +46,25 @@ pub async fn open(config: &Config, migrations: Migrations) -> anyhow::Result<Arc
     bail!("database.url must start with sqlite:// or postgres:// (got {shown})")
 }
 
+/// [`open`] with migrations applied, for a node that serves: with PostgreSQL it also listens
+/// for other nodes' registry changes (`LISTEN`), so its gateway learns of them at once.
+pub async fn open_for_serving(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+    let url = config.database_url.expose();
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let shown = redact_url(url);
+        let store = wadah_store_postgres::connect_with(url, config.max_connections)
+            .await
+            .with_context(|| format!("cannot open the PostgreSQL store {shown}"))?;
+        wadah_store_postgres::migrate(&store)
+            .await
+            .with_context(|| format!("cannot migrate {shown}"))?;
+        // The task ends with the store; it holds the URL, never logs it.
+        let _listener = wadah_store_postgres::spawn_listener(url, &store);
+        return Ok(Arc::new(store));
+    }
+    open(config, Migrations::Apply).await
+}
+
 /// Applies pending migrations and says how many ran.
 pub async fn migrate(config: &Config) -> anyhow::Result<usize> {
     let url = config.database_url.expose();

@@ -76,6 +76,8 @@ pub struct Report {
     pub node: Option<String>,
     /// Whether the store's index position for the node was compared (and matched).
     pub witnessed: Option<u64>,
+    /// The sequence the next record would have (records before it were read).
+    pub next_sequence: u64,
     pub torn_tail: Option<TornTail>,
     pub damage: Option<Damage>,
 }
@@ -119,10 +121,12 @@ pub fn verify(dir: &Path, trust: &Trust) -> std::io::Result<Report> {
         let bytes = std::fs::read(path)?;
         if let Err(damage) = walk.segment(&file_name(path), &bytes, i == 0, i == last) {
             walk.report.damage = Some(damage);
+            walk.report.next_sequence = walk.sequence;
             return Ok(walk.report);
         }
     }
     walk.finish(paths.first().map(|p| file_name(p)));
+    walk.report.next_sequence = walk.sequence;
     Ok(walk.report)
 }
 

@@ -6,6 +6,7 @@
 mod access;
 mod evidence;
 mod faults;
+mod feed;
 mod forwarding;
 mod helpers;
 mod https;

@@ -24,7 +24,7 @@ use crate::cli::DemoArgs;
 use crate::config::Config;
 use crate::runtime::{self, OsRandom};
 use crate::serve;
-use crate::store::{self, Migrations};
+use crate::store;
 use credentials::{AdminSecrets, DemoCredentials};
 use seed::Seeder;
 
@@ -34,9 +34,9 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let mut config = Config::load(None, Some(&args.data_dir))?;
     config.web_listen = args.listen;
     config.gateway_listen = args.gateway_listen;
-    runtime::init_logging(&config.log_level, config.log_json);
+    let _ = runtime::init_logging(&config.log_level, config.log_json);
 
-    let store = store::open(&config, Migrations::Apply).await?;
+    let store = store::open_for_serving(&config).await?;
     let samples = bind_samples(args.sample_listen).await?;
     let sample_base = format!("http://{}", samples.local_addr()?);
     // Seed before the listeners start, so the gateway's first snapshot already holds the demo.
