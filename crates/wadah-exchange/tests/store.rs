@@ -1,5 +1,6 @@
 //! Export and import through a real (SQLite) store: a file imports into an empty data dir in
 //! one go and exports back identically; a file with one broken relation imports nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
