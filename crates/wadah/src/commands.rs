@@ -15,7 +15,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(async move {
+    let result = runtime.block_on(async move {
         match cli.command {
             Command::Demo(args) => demo::run(args).await,
             Command::Serve(args) => serve_cmd(&args).await,
@@ -44,7 +44,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Export { command } => crate::exchange_cmd::export(command).await,
             Command::Import { command } => crate::exchange_cmd::import(command).await,
         }
-    })
+    });
+    // Work on blocking threads that nobody waits for any more (a link check's name lookup, a
+    // password hash of a request cut at shutdown) must not keep the process alive after the
+    // graceful shutdown has finished: give it a few seconds, then exit.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(3));
+    result
 }
 
 pub(crate) fn load(args: &StoreArgs) -> anyhow::Result<Config> {

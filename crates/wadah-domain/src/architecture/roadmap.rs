@@ -158,7 +158,8 @@ pub(crate) fn check_item(
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RoadmapTotals {
     pub total: u64,
-    /// Year → rupiah.
+    /// Year → rupiah (JSON object keys are strings: `"2026"`).
+    #[schema(value_type = BTreeMap<String, u64>)]
     pub per_year: BTreeMap<u16, u64>,
     /// Agency code → rupiah.
     pub per_agency: BTreeMap<String, u64>,

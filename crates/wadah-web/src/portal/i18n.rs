@@ -183,12 +183,21 @@ mod tests {
             "only in id: {only_id:?}; only in en: {only_en:?}"
         );
         // Every message formats without errors given the arguments the pages pass.
-        let args: HashMap<Cow<'static, str>, FluentValue> =
-            ["query", "shown", "topic", "agency", "date", "name"]
-                .into_iter()
-                .map(|k| (Cow::Borrowed(k), FluentValue::from("x")))
-                .chain([(Cow::Borrowed("n"), FluentValue::from(2))])
-                .collect();
+        let args: HashMap<Cow<'static, str>, FluentValue> = [
+            "query",
+            "shown",
+            "topic",
+            "agency",
+            "date",
+            "name",
+            "rank",
+            "of",
+            "percentile",
+        ]
+        .into_iter()
+        .map(|k| (Cow::Borrowed(k), FluentValue::from("x")))
+        .chain([(Cow::Borrowed("n"), FluentValue::from(2))])
+        .collect();
         for key in &id {
             for lang in Lang::ALL {
                 let text = LOCALES.try_lookup_with_args(lang.id(), key, &args);

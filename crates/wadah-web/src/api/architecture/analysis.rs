@@ -37,7 +37,9 @@ pub fn routes() -> Router<AppState> {
 /// The Peta Rencana SPBE of a period, with totals per year, agency and part.
 #[utoipa::path(get, path = "/api/v1/architecture/{period}/roadmap", tag = "architecture",
     params(("period" = String, Path, description = "Planning period", example = "2025-2029"), ScopeQuery),
-    responses((status = 200, description = "Roadmap items and totals", body = Roadmap)),
+    responses(
+        (status = 200, description = "Roadmap items and totals", body = Roadmap),
+        (status = 404, response = crate::openapi::NotFound)),
     security(("bearer" = [])))]
 pub async fn get_roadmap(
     State(state): State<AppState>,
@@ -73,7 +75,9 @@ pub async fn get_roadmap(
 /// Gaps per business process, redundancy across agencies, orphans and completeness.
 #[utoipa::path(get, path = "/api/v1/architecture/{period}/analysis", tag = "architecture",
     params(("period" = String, Path, description = "Planning period", example = "2025-2029"), ScopeQuery),
-    responses((status = 200, description = "The analyses", body = Analysis)),
+    responses(
+        (status = 200, description = "The analyses", body = Analysis),
+        (status = 404, response = crate::openapi::NotFound)),
     security(("bearer" = [])))]
 pub async fn get_analysis(
     State(state): State<AppState>,

@@ -41,7 +41,9 @@ fn key((period, agency, code): (Period, Code, Code)) -> ElementKey {
 /// List architecture elements of a period across the agencies the caller may see.
 #[utoipa::path(get, path = "/api/v1/architecture/{period}/elements", tag = "architecture",
     params(("period" = String, Path, description = "Planning period", example = "2025-2029"), ElementQuery),
-    responses((status = 200, description = "A page of elements", body = ElementPage)),
+    responses(
+        (status = 200, description = "A page of elements", body = ElementPage),
+        (status = 404, response = crate::openapi::NotFound)),
     security(("bearer" = [])))]
 pub async fn list_elements(
     State(state): State<AppState>,

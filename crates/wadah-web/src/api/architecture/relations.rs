@@ -39,7 +39,9 @@ pub fn routes() -> Router<AppState> {
 /// List relations of a period that touch the agencies the caller may see.
 #[utoipa::path(get, path = "/api/v1/architecture/{period}/relations", tag = "architecture",
     params(("period" = String, Path, description = "Planning period", example = "2025-2029"), RelationQuery),
-    responses((status = 200, description = "A page of relations", body = RelationPage)),
+    responses(
+        (status = 200, description = "A page of relations", body = RelationPage),
+        (status = 404, response = crate::openapi::NotFound)),
     security(("bearer" = [])))]
 pub async fn list_relations(
     State(state): State<AppState>,
