@@ -51,6 +51,8 @@ impl Demo {
                 _ => panic!("wadah demo exited: {:?}", child.wait()),
             }
         }
+        // Keep reading what the demo prints, so its messages at shutdown find an open pipe.
+        std::thread::spawn(move || lines.for_each(drop));
         let text = std::fs::read_to_string(dir.join("demo-credentials.json")).expect("credentials file");
         Demo {
             child,
@@ -124,6 +126,13 @@ impl Demo {
             .as_str()
             .expect("url")
             .trim_start_matches("http://")
+    }
+
+    /// SIGKILL: for tests that only need the data the demo seeded (graceful shutdown is
+    /// tested by `stop`).
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     /// SIGTERM, so the graceful shutdown path runs; it must end cleanly.
