@@ -67,12 +67,18 @@ impl Principal {
         }
     }
 
+    /// Whether this principal may use the admin API and the console at all. Staff (ASN) may
+    /// not: every check below also says no for them, and the web layer refuses them at the door.
+    pub fn administers(&self) -> bool {
+        self.role != Role::Staff
+    }
+
     pub fn is_platform_admin(&self) -> bool {
         self.role == Role::PlatformAdmin
     }
 
     pub fn can_read_agency(&self, agency: &Code) -> bool {
-        self.agency_scope().includes(agency)
+        self.administers() && self.agency_scope().includes(agency)
     }
 
     /// Create, change or delete the agency's applications, services, public services, rights,
@@ -149,6 +155,22 @@ mod tests {
         assert_eq!(who(Role::Developer, Some("bpsdm"), None).audit_scope(), None);
         assert_eq!(who(Role::AgencyAdmin, None, None).audit_scope(), None);
         assert_eq!(who(Role::Evaluator, None, None).audit_scope(), None);
+    }
+
+    #[test]
+    fn staff_administer_nothing_even_in_their_own_agency() {
+        let bpsdm = Code::parse("bpsdm").unwrap();
+        for staff in [who(Role::Staff, Some("bpsdm"), None), who(Role::Staff, None, None)] {
+            assert!(!staff.administers());
+            assert!(!staff.can_read_agency(&bpsdm));
+            assert!(!staff.can_write_agency(&bpsdm));
+            assert!(!staff.can_act_for_application(&bpsdm, &Code::parse("simpeg").unwrap()));
+            assert!(!staff.can_manage_platform());
+            assert!(!staff.can_read_users_of(None));
+            assert!(!staff.can_read_users_of(Some(&bpsdm)));
+            assert_eq!(staff.audit_scope(), None);
+        }
+        assert!(who(Role::Auditor, None, None).administers());
     }
 
     fn who(role: Role, agency: Option<&str>, app: Option<&str>) -> Principal {

@@ -1,6 +1,8 @@
-//! People who administer Wadah, their roles and their admin API tokens. Roles follow least
+//! People who use Wadah, their roles and their admin API tokens. Roles follow least
 //! privilege (DESIGN.md §4.6): the platform admin (Diskominfo) sees everything, an agency admin
-//! one agency, a developer one application, auditors and evaluators read.
+//! one agency, a developer one application, auditors and evaluators read. Staff (ASN) use the
+//! staff portal and administer nothing: the role people get by default when they sign in
+//! through an identity provider that says nothing more about them.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -16,6 +18,8 @@ pub enum Role {
     Developer,
     Auditor,
     Evaluator,
+    /// A civil servant (ASN): the staff portal only; no admin API, no console.
+    Staff,
 }
 
 impl Role {
@@ -26,6 +30,7 @@ impl Role {
             Self::Developer => "developer",
             Self::Auditor => "auditor",
             Self::Evaluator => "evaluator",
+            Self::Staff => "staff",
         }
     }
 }
@@ -129,6 +134,11 @@ impl UserSpec {
                 self.application.is_none(),
                 "application",
                 "auditors and evaluators are not bound to one application",
+            ),
+            Role::Staff => need(
+                self.application.is_none(),
+                "application",
+                "staff are not bound to one application",
             ),
         }
     }

@@ -82,6 +82,9 @@ pub fn routes() -> Router<AppState> {
         .route("/console/pengguna", get(records::users))
 }
 
+/// Where people who administer nothing are sent from the console.
+pub const STAFF_HOME: &str = "/asn";
+
 /// What every console page handler starts from: the signed-in person, the reader's language
 /// and the page's own path.
 #[derive(Debug, Clone)]
@@ -117,6 +120,10 @@ impl FromRequestParts<AppState> for Ctx {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let lang = Lang::from_request_parts(parts, state).await.unwrap_or_default();
         let who = SignedIn::from_request_parts(parts, state).await?;
+        if !who.principal.administers() {
+            // Staff (ASN) administer nothing: their front door is the staff portal.
+            return Err(SessionRejection::NotHere { to: STAFF_HOME });
+        }
         let here = parts
             .uri
             .path_and_query()

@@ -40,7 +40,14 @@ impl FromRequestParts<AppState> for Caller {
             .user_for_token(&SecretDigest::of(token), state.now())
             .await?
             .ok_or_else(|| ApiError::unauthenticated(true))?;
-        Ok(Caller(principal_of(user)))
+        let principal = principal_of(user);
+        if !principal.administers() {
+            return Err(ApiError::forbidden(format!(
+                "the role {} may not use the admin API",
+                principal.role.as_str()
+            )));
+        }
+        Ok(Caller(principal))
     }
 }
 

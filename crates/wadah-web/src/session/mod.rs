@@ -258,6 +258,10 @@ pub enum SessionRejection {
     /// The form could not be read (too large, not a form).
     BadForm(Lang),
     Unavailable(Lang),
+    /// Signed in, but this part of the site is not for the person's role: go to `to`.
+    NotHere {
+        to: &'static str,
+    },
 }
 
 impl IntoResponse for SessionRejection {
@@ -284,6 +288,7 @@ impl IntoResponse for SessionRejection {
                 "error-title",
                 "console-unavailable-text",
             ),
+            Self::NotHere { to } => Redirect::to(to).into_response(),
         }
     }
 }

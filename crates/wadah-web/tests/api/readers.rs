@@ -94,3 +94,29 @@ async fn auditors_read_but_cannot_write(app: TestApp) {
             .all(|c| !c["actor"].as_str().unwrap().contains("auditor"))
     );
 }
+
+api_test!(staff_cannot_use_the_admin_api_even_for_their_own_agency);
+async fn staff_cannot_use_the_admin_api_even_for_their_own_agency(app: TestApp) {
+    let user = crate::helpers::spec(
+        json!({"username": "asn-bpsdm", "display_name": "Pegawai BPSDM", "role": "staff", "agency": "bpsdm"}),
+    );
+    app.store.create_user(&user, None, &app.change()).await.unwrap();
+    let token = app.mint_token("asn-bpsdm").await;
+    for path in [
+        "/api/v1/agencies",
+        "/api/v1/agencies/bpsdm",
+        "/api/v1/agencies/bpsdm/applications",
+        "/api/v1/access-rights",
+        "/api/v1/users",
+        "/api/v1/audit",
+    ] {
+        app.get(path).bearer(&token).send().await.problem(403, "forbidden");
+    }
+    // A staff member cannot be given an application, as a developer is.
+    app.post("/api/v1/users")
+        .by(Who::Platform)
+        .json(json!({"username": "asn-x", "display_name": "X", "role": "staff", "application": "simpeg", "agency": "bpsdm"}))
+        .send()
+        .await
+        .problem(422, "validation_failed");
+}
