@@ -96,7 +96,7 @@ fn kill_9_of_one_node_under_load_loses_nothing_and_its_chain_ships_after_restart
     wait_forwarding(&[&a, &b], &seed.key, &upstream);
 
     let load = Load::start(
-        &[(&a.gateway, CLIENTS), (&b.gateway, CLIENTS)],
+        &[(a.gateway.as_str(), CLIENTS), (b.gateway.as_str(), CLIENTS)],
         LOADED_PATH,
         &seed.key,
         PACE,
@@ -151,7 +151,7 @@ fn postgres_stopped_and_restarted_under_load_the_gateways_keep_serving() {
     let b = Node::start(dirs[1].path(), None, &seed.env(&[]));
     wait_forwarding(&[&a, &b], &seed.key, &upstream);
     let load = Load::start(
-        &[(&a.gateway, CLIENTS), (&b.gateway, CLIENTS)],
+        &[(a.gateway.as_str(), CLIENTS), (b.gateway.as_str(), CLIENTS)],
         LOADED_PATH,
         &seed.key,
         PACE,
@@ -194,7 +194,7 @@ fn postgres_stopped_and_restarted_under_load_the_gateways_keep_serving() {
     assert_eq!(status, 201, "{body}");
     let new_key = body["secret"].as_str().unwrap().to_owned();
     within(5 * SECOND, || {
-        http(&a.gateway, "GET", LOADED_PATH, Some(&new_key), None).0 == 200
+        http(a.gateway.as_str(), "GET", LOADED_PATH, Some(&new_key), None).0 == 200
     })
     .expect("a key issued on B after the outage works on A");
     let tallies = load.stop();

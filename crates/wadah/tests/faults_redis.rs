@@ -70,7 +70,7 @@ fn redis_stopped_under_load_follows_each_nodes_policy_and_shared_limits_return()
     }
 
     let load = Load::start(
-        &[(&a.gateway, 3), (&b.gateway, 3)],
+        &[(a.gateway.as_str(), 3), (b.gateway.as_str(), 3)],
         LOADED_PATH,
         &seed.key,
         Duration::from_millis(10),

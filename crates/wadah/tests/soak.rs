@@ -1,5 +1,5 @@
 //! Soak (issue 7): two `wadah serve` nodes on PostgreSQL under a steady load for
-//! `WADAH_SOAK_SECS` (default 120 s in CI; docs/deployment.md describes a longer run), with
+//! `WADAH_TEST_SOAK_SECS` (default 120 s in CI; docs/deployment.md describes a longer run), with
 //! each node's resident memory (`VmRSS`) and open file descriptors sampled from `/proc` every
 //! two seconds after a warm-up. Every request must succeed, and neither may grow:
 //!
@@ -31,7 +31,7 @@ const RSS_SLACK_KIB: f64 = 4.0 * 1024.0;
 const FD_SLACK: f64 = 4.0;
 
 fn soak_duration() -> Duration {
-    let secs = std::env::var("WADAH_SOAK_SECS")
+    let secs = std::env::var("WADAH_TEST_SOAK_SECS")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(120u64);
