@@ -247,8 +247,12 @@ impl Gateway {
         // left ships at the next start).
         match tokio::time::timeout(SHUTDOWN_INDEX_LIMIT, self.shared.audit.index_now()).await {
             Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::warn!(error = %e, "the evidence index could not catch up at shutdown; it resumes at the next start"),
-            Err(_) => tracing::warn!("the evidence index did not catch up at shutdown in time; it resumes at the next start"),
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "the evidence index could not catch up at shutdown; it resumes at the next start")
+            }
+            Err(_) => tracing::warn!(
+                "the evidence index did not catch up at shutdown in time; it resumes at the next start"
+            ),
         }
         Ok(())
     }

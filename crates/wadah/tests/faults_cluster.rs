@@ -39,8 +39,12 @@ fn database() -> Option<TestDatabase> {
 
 /// Waits (bounded) until the upstream has received `more` requests beyond `from`.
 fn traffic(upstream: &Recorder, from: usize, more: usize, what: &str) {
-    within(60 * SECOND, || upstream.count() >= from + more)
-        .unwrap_or_else(|| panic!("{what}: the upstream received {} requests", upstream.count() - from));
+    within(60 * SECOND, || upstream.count() >= from + more).unwrap_or_else(|| {
+        panic!(
+            "{what}: the upstream received {} requests",
+            upstream.count() - from
+        )
+    });
 }
 
 /// Both gateways forward to the test upstream (their snapshots hold the re-pointed service).
@@ -48,10 +52,15 @@ fn wait_forwarding(nodes: &[&Node], key: &str, upstream: &Recorder) {
     for node in nodes {
         let before = upstream.count();
         within(20 * SECOND, || {
-            http(&node.gateway, "GET", LOADED_PATH, Some(key), None).0 == 200
-                && upstream.count() > before
+            http(&node.gateway, "GET", LOADED_PATH, Some(key), None).0 == 200 && upstream.count() > before
         })
-        .unwrap_or_else(|| panic!("{} never forwarded to the test upstream:\n{}", node.gateway, node.logs()));
+        .unwrap_or_else(|| {
+            panic!(
+                "{} never forwarded to the test upstream:\n{}",
+                node.gateway,
+                node.logs()
+            )
+        });
     }
 }
 
@@ -169,10 +178,7 @@ fn postgres_stopped_and_restarted_under_load_the_gateways_keep_serving() {
             http(&node.gateway, "GET", "/healthz", None, None).2["status"] == "degraded"
         })
         .expect("the gateway's /healthz says degraded");
-        assert_eq!(
-            metric(&node.metrics(), "wadah_gateway_store_reachable", &[]),
-            0.0
-        );
+        assert_eq!(metric(&node.metrics(), "wadah_gateway_store_reachable", &[]), 0.0);
     }
     // Admin writes fail cleanly while it is down.
     let (status, head, body) = issue_key(&a, &seed.token, "Saat basis data berhenti");

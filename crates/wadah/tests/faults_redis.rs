@@ -94,7 +94,11 @@ fn redis_stopped_under_load_follows_each_nodes_policy_and_shared_limits_return()
         "{ma}"
     );
     assert!(
-        metric(&mb, CHECKS, &["outcome=\"unavailable\"", "policy=\"fail_closed\""]) > 0.0,
+        metric(
+            &mb,
+            CHECKS,
+            &["outcome=\"unavailable\"", "policy=\"fail_closed\""]
+        ) > 0.0,
         "{mb}"
     );
     assert_eq!(metric(&ma, "wadah_gateway_redis_up", &[]), 0.0);

@@ -45,10 +45,7 @@ fn mean(values: &[f64]) -> f64 {
 /// (mean of the first third, mean of the last third).
 fn thirds(samples: &[f64]) -> (f64, f64) {
     let third = samples.len() / 3;
-    (
-        mean(&samples[..third]),
-        mean(&samples[samples.len() - third..]),
-    )
+    (mean(&samples[..third]), mean(&samples[samples.len() - third..]))
 }
 
 #[test]

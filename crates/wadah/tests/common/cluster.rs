@@ -47,12 +47,7 @@ impl Seeded {
                 master_key(dir.path()),
             ),
         ];
-        Seeded {
-            dir,
-            token,
-            key,
-            env,
-        }
+        Seeded { dir, token, key, env }
     }
 
     /// The shared environment plus `extra`, as `Node::start` takes it.

@@ -260,11 +260,7 @@ impl Hang {
                 });
             }
         });
-        Hang {
-            addr,
-            accepted,
-            open,
-        }
+        Hang { addr, accepted, open }
     }
 
     pub fn base(&self) -> String {

@@ -81,10 +81,7 @@ impl PrivatePostgres {
             .output()
             .map_err(|e| format!("initdb does not run: {e}"))?;
         if !out.status.success() {
-            return Err(format!(
-                "initdb failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            ));
+            return Err(format!("initdb failed: {}", String::from_utf8_lossy(&out.stderr)));
         }
         pg.start_again()?;
         Ok(pg)
@@ -225,15 +222,24 @@ fn ping(addr: &str) -> bool {
     };
     let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
     let mut answer = [0u8; 7];
-    stream.write_all(b"PING\r\n").is_ok()
-        && stream.read_exact(&mut answer).is_ok()
-        && &answer == b"+PONG\r\n"
+    stream.write_all(b"PING\r\n").is_ok() && stream.read_exact(&mut answer).is_ok() && &answer == b"+PONG\r\n"
 }
 
 /// Runs one query with `psql` and answers its rows, fields split on `|`.
 pub fn psql(url: &str, query: &str) -> Vec<Vec<String>> {
     let out = Command::new("psql")
-        .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", query])
+        .args([
+            "-X",
+            "-q",
+            "-A",
+            "-t",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            url,
+            "-c",
+            query,
+        ])
         .output()
         .expect("psql runs");
     assert!(
