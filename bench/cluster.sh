@@ -103,7 +103,7 @@ $user_line
 worker_processes $2;
 pid $WORK/$1.pid;
 error_log stderr warn;
-events { worker_connections 8192; }
+events { worker_connections 4096; }
 http {
   access_log off; client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp;
   fastcgi_temp_path $WORK/tmp; uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
