@@ -38,6 +38,9 @@ use crate::upstream::Upstreams;
 use crate::upstream::client::Clients;
 use crate::{Shared, directory, health, keys, metrics, pipeline, refresh, request_id, tls, token};
 
+/// How long a stopping gateway waits for the evidence index to catch up.
+const SHUTDOWN_INDEX_LIMIT: Duration = Duration::from_secs(5);
+
 /// Why the gateway could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -192,7 +195,8 @@ impl Gateway {
     }
 
     /// Serves until `shutdown` resolves, then stops accepting, lets requests in flight finish
-    /// (up to `drain_timeout`, 30 s by default) and makes the evidence log durable, ending it with a signed checkpoint.
+    /// (up to `drain_timeout`, 30 s by default) and makes the evidence log durable, ending it with a signed checkpoint,
+    /// then ships what the store's evidence index has not seen yet (bounded).
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -237,6 +241,18 @@ impl Gateway {
         self.shared.audit.close_window().await;
         if let Err(e) = self.shared.audit.checkpoint().await {
             tracing::error!(error = %e, "the evidence log could not be flushed at shutdown");
+        }
+        // Ship the tail to the store's evidence index now, so a cleanly stopped node leaves
+        // nothing unshipped; bounded, since the store may be the reason for the stop (what is
+        // left ships at the next start).
+        match tokio::time::timeout(SHUTDOWN_INDEX_LIMIT, self.shared.audit.index_now()).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "the evidence index could not catch up at shutdown; it resumes at the next start")
+            }
+            Err(_) => tracing::warn!(
+                "the evidence index did not catch up at shutdown in time; it resumes at the next start"
+            ),
         }
         Ok(())
     }

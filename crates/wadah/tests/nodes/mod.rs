@@ -5,6 +5,8 @@
 
 #![allow(dead_code)] // each test binary uses a different part
 
+pub mod servers;
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -122,6 +124,17 @@ impl Node {
             std::thread::park_timeout(Duration::from_millis(20));
         }
         None
+    }
+
+    /// SIGKILL (`kill -9`): no shutdown path runs, as in a crash.
+    pub fn kill9(mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("reaped");
+    }
+
+    /// The web listener's `/metrics` text.
+    pub fn metrics(&self) -> String {
+        metrics_at(&self.web)
     }
 
     pub fn logs(&self) -> String {
@@ -278,4 +291,29 @@ pub fn host_port(url: &str) -> String {
         .expect("a URL");
     let end = url[start..].find('/').map_or(url.len(), |i| start + i);
     url[start..end].to_owned()
+}
+
+/// `GET /metrics` on a web listener: the whole answer (head and text).
+pub fn metrics_at(web: &str) -> String {
+    let mut stream = TcpStream::connect(web).expect("connect");
+    write!(
+        stream,
+        "GET /metrics HTTP/1.1\r\nHost: wadah\r\nConnection: close\r\n\r\n"
+    )
+    .expect("write");
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).expect("read");
+    raw
+}
+
+/// The sum of a metric's samples whose labels include every `name="value"` in `labels`.
+pub fn metric(text: &str, name: &str, labels: &[&str]) -> f64 {
+    text.lines()
+        .filter(|l| {
+            l.strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with('{') || rest.starts_with(' '))
+        })
+        .filter(|l| labels.iter().all(|label| l.contains(label)))
+        .filter_map(|l| l.rsplit_once(' ')?.1.parse::<f64>().ok())
+        .sum()
 }
