@@ -640,6 +640,7 @@ async fn console_journey(client: Client, web: String, username: String, password
     console_page(c, axe, &web, "/console/jejak", "Jejak audit", "evidence").await;
     console_page(c, axe, &web, "/console/perubahan", "Log perubahan", "changes").await;
     console_page(c, axe, &web, "/console/pengguna", &username, "users").await;
+    index_pages(c, axe, &web).await;
 
     // 4. A form with an error: the message sits next to the field and the typed name stays.
     console_page(
@@ -707,4 +708,36 @@ async fn console_journey(client: Client, web: String, username: String, password
         "/console/masuk",
         "signed out"
     );
+}
+
+/// The SPBE index pages of the demo: the Bontang assessment (index, predicate, charts,
+/// history, peers) and the planner's cheapest way from *Baik* to *Sangat Baik*.
+async fn index_pages(c: &Client, axe: &str, web: &str) {
+    console_page(c, axe, web, "/console/indeks", "Penilaian Indeks SPBE", "index-list").await;
+    c.find(Locator::Css("table a"))
+        .await
+        .expect("an assessment link")
+        .click()
+        .await
+        .expect("open the assessment");
+    let text = body_text(c).await;
+    assert!(text.contains("Bontang") && text.contains("Baik") && text.contains("Kalimantan Timur"), "{text}");
+    screenshot(c, "console-index-assessment").await;
+    accessibility(c, axe, "assessment").await;
+    c.find(Locator::LinkText("Perencana peningkatan"))
+        .await
+        .expect("the planner link")
+        .click()
+        .await
+        .expect("open the planner");
+    c.find(Locator::Css(".console-search button"))
+        .await
+        .expect("compute")
+        .click()
+        .await
+        .expect("submit the plan");
+    let text = body_text(c).await;
+    assert!(text.contains("Rencana termurah") && text.contains("Sangat Baik"), "{text}");
+    screenshot(c, "console-index-planner").await;
+    accessibility(c, axe, "planner").await;
 }
