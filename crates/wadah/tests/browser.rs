@@ -713,7 +713,15 @@ async fn console_journey(client: Client, web: String, username: String, password
 /// The SPBE index pages of the demo: the Bontang assessment (index, predicate, charts,
 /// history, peers) and the planner's cheapest way from *Baik* to *Sangat Baik*.
 async fn index_pages(c: &Client, axe: &str, web: &str) {
-    console_page(c, axe, web, "/console/indeks", "Penilaian Indeks SPBE", "index-list").await;
+    console_page(
+        c,
+        axe,
+        web,
+        "/console/indeks",
+        "Penilaian Indeks SPBE",
+        "index-list",
+    )
+    .await;
     c.find(Locator::Css("table a"))
         .await
         .expect("an assessment link")
@@ -721,7 +729,10 @@ async fn index_pages(c: &Client, axe: &str, web: &str) {
         .await
         .expect("open the assessment");
     let text = body_text(c).await;
-    assert!(text.contains("Bontang") && text.contains("Baik") && text.contains("Kalimantan Timur"), "{text}");
+    assert!(
+        text.contains("Bontang") && text.contains("Baik") && text.contains("Kalimantan Timur"),
+        "{text}"
+    );
     screenshot(c, "console-index-assessment").await;
     accessibility(c, axe, "assessment").await;
     c.find(Locator::LinkText("Perencana peningkatan"))
@@ -737,7 +748,10 @@ async fn index_pages(c: &Client, axe: &str, web: &str) {
         .await
         .expect("submit the plan");
     let text = body_text(c).await;
-    assert!(text.contains("Rencana termurah") && text.contains("Sangat Baik"), "{text}");
+    assert!(
+        text.contains("Rencana termurah") && text.contains("Sangat Baik"),
+        "{text}"
+    );
     screenshot(c, "console-index-planner").await;
     accessibility(c, axe, "planner").await;
 }

@@ -12,7 +12,9 @@
 
 use super::instrument::Instrument;
 use super::plan::Plan;
-use crate::architecture::{BudgetLine, Details, ElementSpec, Period, RoadmapPart, RoadmapStatus, Rupiah, Year};
+use crate::architecture::{
+    BudgetLine, Details, ElementSpec, Period, RoadmapPart, RoadmapStatus, Rupiah, Year,
+};
 use crate::text::{Description, Line, Name};
 use crate::{Code, ValidationError};
 
@@ -80,10 +82,7 @@ pub fn roadmap_items(
             &format!("indeks-{}-i{n}-{from}-{to}", place.assessment_year),
         )?;
         let step = format!("indikator {n}, level {from} → {to}");
-        let name = Name::parse(&cut(
-            &format!("Indeks SPBE {step}: {}", indicator.name),
-            200,
-        ))?;
+        let name = Name::parse(&cut(&format!("Indeks SPBE {step}: {}", indicator.name), 200))?;
         let description = Description::parse(&cut(
             &format!(
                 "Dari perencana peningkatan {} (penilaian {}): menaikkan {step}. \
@@ -161,8 +160,15 @@ mod tests {
             item.code.as_str(),
             format!("indeks-2026-i{}-3-{}", raise.indicator, raise.to)
         );
-        assert!(item.name.as_str().contains(&format!("indikator {}", raise.indicator)));
-        let Details::RoadmapItem { budget, first_year, .. } = &item.details else {
+        assert!(
+            item.name
+                .as_str()
+                .contains(&format!("indikator {}", raise.indicator))
+        );
+        let Details::RoadmapItem {
+            budget, first_year, ..
+        } = &item.details
+        else {
             panic!("not a roadmap item")
         };
         assert_eq!(first_year.get(), 2027);

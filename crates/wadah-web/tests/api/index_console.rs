@@ -18,8 +18,8 @@ const PASSWORD: &str = "kata-sandi-yang-panjang";
 /// Levels that reproduce Bontang's published 2024 result (3.39), raised on 12, 18 and 25: 3.46,
 /// *Baik* (the demo's sample assessment).
 const LEVELS: [u8; 47] = [
-    4, 3, 3, 3, 3, 3, 3, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 2, 2, 3, 2, 2, 3, 4,
-    4, 4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 4, 4, 4, 4,
+    4, 3, 3, 3, 3, 3, 3, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 2, 2, 3, 2, 2, 3, 4, 4, 4, 4,
+    4, 4, 4, 4, 4, 4, 5, 5, 4, 4, 4, 4,
 ];
 
 /// An assessment of Bontang for `year` with every claim set (evidence for all but indicator 12)
@@ -47,7 +47,8 @@ async fn filled(app: &TestApp, year: u16, justification: &str) -> String {
         a.set_claim(&inst, n, claim).unwrap();
         if n != 12 {
             let source = EvidenceSource::Link {
-                url: wadah_domain::application::WebUrl::parse("url", "https://jdih.bontangkota.go.id/x").unwrap(),
+                url: wadah_domain::application::WebUrl::parse("url", "https://jdih.bontangkota.go.id/x")
+                    .unwrap(),
                 title: format!("Bukti {n}"),
             };
             let item = EvidenceItem {
@@ -86,10 +87,31 @@ async fn sign_in(app: &TestApp, username: &str) -> Session {
         .set_password_hash(&Username::parse(username).unwrap(), &hash, &app.change())
         .await
         .unwrap();
-    let body = encode(&[("username", username), ("password", PASSWORD), ("kembali", "/console")]);
-    let resp = app.post("/console/masuk").raw(FORM, body).send().await.status(303);
-    let cookie = resp.headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
-    let home = app.get("/console").header("cookie", &cookie).send().await.ok().text();
+    let body = encode(&[
+        ("username", username),
+        ("password", PASSWORD),
+        ("kembali", "/console"),
+    ]);
+    let resp = app
+        .post("/console/masuk")
+        .raw(FORM, body)
+        .send()
+        .await
+        .status(303);
+    let cookie = resp.headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let home = app
+        .get("/console")
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .ok()
+        .text();
     let at = home.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
     let csrf = home[at..at + home[at..].find('"').unwrap()].to_owned();
     Session { cookie, csrf }
@@ -102,7 +124,11 @@ async fn get(app: &TestApp, s: &Session, path: &str) -> Resp {
 async fn post(app: &TestApp, s: &Session, path: &str, pairs: &[(&str, &str)]) -> Resp {
     let mut all = vec![("csrf", s.csrf.as_str())];
     all.extend_from_slice(pairs);
-    app.post(path).header("cookie", &s.cookie).raw(FORM, encode(&all)).send().await
+    app.post(path)
+        .header("cookie", &s.cookie)
+        .raw(FORM, encode(&all))
+        .send()
+        .await
 }
 
 api_test!(the_console_shows_the_assessment_its_figures_history_peers_and_the_moves_of_the_role);
@@ -111,25 +137,58 @@ async fn the_console_shows_the_assessment_its_figures_history_peers_and_the_move
     let page = format!("/console/indeks/{id}");
     let admin = sign_in(&app, "admin").await;
     let list = get(&app, &admin, "/console/indeks").await.ok().text();
-    assert!(list.contains("Indeks SPBE") && list.contains(&format!("href=\"{page}\"")), "{list}");
+    assert!(
+        list.contains("Indeks SPBE") && list.contains(&format!("href=\"{page}\"")),
+        "{list}"
+    );
 
     let html = get(&app, &admin, &page).await.ok().text();
-    assert!(html.contains("Indeks SPBE Pemerintah Kota Bontang 2026"), "{html}");
+    assert!(
+        html.contains("Indeks SPBE Pemerintah Kota Bontang 2026"),
+        "{html}"
+    );
     assert!(html.contains("3.46 · Baik"), "index and predicate, two decimals");
-    assert!(html.contains("Kebijakan Internal SPBE") && html.contains("3.20"), "domain figures");
+    assert!(
+        html.contains("Kebijakan Internal SPBE") && html.contains("3.20"),
+        "domain figures"
+    );
     assert!(html.contains("<svg class=\"chart radar\"") && html.contains("<svg class=\"chart bars\""));
-    assert!(html.contains("Hasil evaluasi KemenPANRB") && html.contains("3.39"), "history: 2024 published");
-    assert!(html.contains("Kalimantan Timur") && html.contains("Peringkat nasional"), "peers");
-    assert!(html.contains("bukti kurang untuk tingkat: 1, 2, 3"), "indicator 12 lacks evidence");
+    assert!(
+        html.contains("Hasil evaluasi KemenPANRB") && html.contains("3.39"),
+        "history: 2024 published"
+    );
+    assert!(
+        html.contains("Kalimantan Timur") && html.contains("Peringkat nasional"),
+        "peers"
+    );
+    assert!(
+        html.contains("bukti kurang untuk tingkat: 1, 2, 3"),
+        "indicator 12 lacks evidence"
+    );
     assert!(html.contains("Ajukan ke evaluator") && !html.contains("Tetapkan final"));
 
     // Submitting is refused while indicator 12 lacks evidence; the page says which.
-    let version = app.store.get_assessment(&id).await.unwrap().meta.version.to_string();
-    let refused = post(&app, &admin, &format!("{page}/status"), &[("ke", "submitted"), ("versi", &version)])
+    let version = app
+        .store
+        .get_assessment(&id)
         .await
-        .status(422)
-        .text();
-    assert!(refused.contains("Perpindahan status ditolak") && refused.contains("12"), "{refused}");
+        .unwrap()
+        .meta
+        .version
+        .to_string();
+    let refused = post(
+        &app,
+        &admin,
+        &format!("{page}/status"),
+        &[("ke", "submitted"), ("versi", &version)],
+    )
+    .await
+    .status(422)
+    .text();
+    assert!(
+        refused.contains("Perpindahan status ditolak") && refused.contains("12"),
+        "{refused}"
+    );
     // Without the session's token nothing moves.
     app.post(&format!("{page}/status"))
         .header("cookie", &admin.cookie)
@@ -146,17 +205,30 @@ async fn the_console_shows_the_assessment_its_figures_history_peers_and_the_move
         &app,
         &admin,
         &form,
-        &[("claimed_level", "9"), ("justification", "Peta rencana 2026"), ("responsible", "Bappeda"), ("versi", &version)],
+        &[
+            ("claimed_level", "9"),
+            ("justification", "Peta rencana 2026"),
+            ("responsible", "Bappeda"),
+            ("versi", &version),
+        ],
     )
     .await
     .status(422)
     .text();
-    assert!(bad.contains("id=\"f-claimed_level-error\"") && bad.contains("Peta rencana 2026"), "{bad}");
+    assert!(
+        bad.contains("id=\"f-claimed_level-error\"") && bad.contains("Peta rencana 2026"),
+        "{bad}"
+    );
     post(
         &app,
         &admin,
         &form,
-        &[("claimed_level", "2"), ("justification", "Peta rencana 2026"), ("responsible", "Bappeda"), ("versi", &version)],
+        &[
+            ("claimed_level", "2"),
+            ("justification", "Peta rencana 2026"),
+            ("responsible", "Bappeda"),
+            ("versi", &version),
+        ],
     )
     .await
     .status(303);
@@ -176,7 +248,13 @@ async fn the_console_shows_the_assessment_its_figures_history_peers_and_the_move
     let shown = get(&app, &auditor, &form).await.ok().text();
     assert!(!shown.contains("name=\"claimed_level\""));
     let dinsos = sign_in(&app, "dinsos-admin").await;
-    assert!(!get(&app, &dinsos, "/console").await.ok().text().contains("/console/indeks"));
+    assert!(
+        !get(&app, &dinsos, "/console")
+            .await
+            .ok()
+            .text()
+            .contains("/console/indeks")
+    );
     get(&app, &dinsos, &page).await.status(404);
 }
 
@@ -200,34 +278,60 @@ async fn the_planner_finds_the_cheapest_way_from_baik_to_sangat_baik_and_writes_
     let total = api["total_rupiah"].as_u64().unwrap();
     assert_eq!(
         total,
-        api["raises"].as_array().unwrap().iter().map(|r| r["rupiah"].as_u64().unwrap()).sum::<u64>()
+        api["raises"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["rupiah"].as_u64().unwrap())
+            .sum::<u64>()
     );
 
     let admin = sign_in(&app, "admin").await;
     let planner = format!("/console/indeks/{id}/rencana");
     let empty = get(&app, &admin, &planner).await.ok().text();
-    assert!(empty.contains("value=\"Sangat Baik\"") && empty.contains("value=\"25000000\""), "defaults");
+    assert!(
+        empty.contains("value=\"Sangat Baik\"") && empty.contains("value=\"25000000\""),
+        "defaults"
+    );
     let mut query = vec![("target".to_owned(), "Sangat Baik".to_owned())];
-    for (l, (rupiah, months)) in [(25, 1), (50, 2), (100, 3), (200, 6), (400, 12)].iter().enumerate() {
+    for (l, (rupiah, months)) in [(25, 1), (50, 2), (100, 3), (200, 6), (400, 12)]
+        .iter()
+        .enumerate()
+    {
         query.push((format!("rupiah_{l}"), format!("{rupiah}.000.000")));
         query.push((format!("bulan_{l}"), months.to_string()));
     }
     let pairs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let html = get(&app, &admin, &format!("{planner}?{}", encode(&pairs))).await.ok().text();
-    assert!(html.contains("3.46 · Baik") && html.contains("· Sangat Baik"), "{html}");
+    let html = get(&app, &admin, &format!("{planner}?{}", encode(&pairs)))
+        .await
+        .ok()
+        .text();
+    assert!(
+        html.contains("3.46 · Baik") && html.contains("· Sangat Baik"),
+        "{html}"
+    );
     let shown_total = format!("Rp {}", group(total));
-    assert!(html.contains(&shown_total), "the console shows the API's total {shown_total}");
+    assert!(
+        html.contains(&shown_total),
+        "the console shows the API's total {shown_total}"
+    );
 
     // A target no raise can reach is a message by the field, with what was typed kept.
     let mut wrong = pairs.clone();
     wrong[0] = ("target", "Luar Biasa");
-    let bad = get(&app, &admin, &format!("{planner}?{}", encode(&wrong))).await.status(422).text();
+    let bad = get(&app, &admin, &format!("{planner}?{}", encode(&wrong)))
+        .await
+        .status(422)
+        .text();
     assert!(bad.contains("id=\"f-target-error\"") && bad.contains("value=\"Luar Biasa\""));
 
     // The chosen raises become roadmap items of bpsdm's Peta Rencana, once.
     let mut form = pairs.clone();
     form.extend([("instansi", "bpsdm"), ("periode", "2025-2029"), ("tahun", "2027")]);
-    let made = post(&app, &admin, &format!("{planner}/peta"), &form).await.status(201).text();
+    let made = post(&app, &admin, &format!("{planner}/peta"), &form)
+        .await
+        .status(201)
+        .text();
     assert!(made.contains(&format!("{raises} butir ditambahkan")), "{made}");
     let items = app
         .get("/api/v1/architecture/2025-2029/elements?agency=bpsdm&kind=roadmap_item")
@@ -240,11 +344,15 @@ async fn the_planner_finds_the_cheapest_way_from_baik_to_sangat_baik_and_writes_
     assert_eq!(items.len(), raises);
     assert!(items[0]["code"].as_str().unwrap().starts_with("indeks-2026-i"));
     assert_eq!(items[0]["details"]["first_year"], 2027);
-    let again = post(&app, &admin, &format!("{planner}/peta"), &form).await.status(409).text();
+    let again = post(&app, &admin, &format!("{planner}/peta"), &form)
+        .await
+        .status(409)
+        .text();
     assert!(again.contains("sudah pernah"));
 
     // The API: a year outside the period is refused; an agency admin cannot plan at all.
-    let body = json!({"plan": {"target": "Sangat Baik"}, "period": "2025-2029", "agency": "dinsos", "year": 2031});
+    let body =
+        json!({"plan": {"target": "Sangat Baik"}, "period": "2025-2029", "agency": "dinsos", "year": 2031});
     app.post(&format!("{BASE}/{id}/plan/roadmap"))
         .by(Who::Platform)
         .json(body.clone())
@@ -276,7 +384,13 @@ api_test!(the_list_is_paged_and_the_export_keeps_formula_like_text_as_text);
 async fn the_list_is_paged_and_the_export_keeps_formula_like_text_as_text(app: TestApp) {
     let older = filled(&app, 2025, "Perwal").await;
     let id = filled(&app, 2026, "=1+2 penanda").await;
-    let first = app.get(&format!("{BASE}?limit=1")).by(Who::Platform).send().await.ok().json();
+    let first = app
+        .get(&format!("{BASE}?limit=1"))
+        .by(Who::Platform)
+        .send()
+        .await
+        .ok()
+        .json();
     assert_eq!(first["items"][0]["id"], id.as_str(), "newest year first");
     let next = first["next"].as_str().unwrap();
     let second = app
@@ -291,7 +405,13 @@ async fn the_list_is_paged_and_the_export_keeps_formula_like_text_as_text(app: T
 
     // Every leading character a spreadsheet may read as a formula (a leading tab or CR is
     // trimmed on input; what follows it is guarded like the rest).
-    let texts = ["+SUM(A1) penanda", "-2+3 penanda", "@cmd penanda", "\t=tab penanda", "\r=cr penanda"];
+    let texts = [
+        "+SUM(A1) penanda",
+        "-2+3 penanda",
+        "@cmd penanda",
+        "\t=tab penanda",
+        "\r=cr penanda",
+    ];
     for (n, text) in (3u32..).zip(texts) {
         let version = app.store.get_assessment(&id).await.unwrap().meta.version;
         app.put(&format!("{BASE}/{id}/indicators/{n}"))
@@ -302,7 +422,12 @@ async fn the_list_is_paged_and_the_export_keeps_formula_like_text_as_text(app: T
             .await
             .ok();
     }
-    let xlsx = app.get(&format!("{BASE}/{id}/export.xlsx")).by(Who::Platform).send().await.ok();
+    let xlsx = app
+        .get(&format!("{BASE}/{id}/export.xlsx"))
+        .by(Who::Platform)
+        .send()
+        .await
+        .ok();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx.body)).unwrap();
     let mut read = |name: &str| {
         let mut s = String::new();
@@ -311,8 +436,13 @@ async fn the_list_is_paged_and_the_export_keeps_formula_like_text_as_text(app: T
     };
     let strings = read("xl/sharedStrings.xml");
     let styles = read("xl/styles.xml");
-    let sheets: Vec<String> = (1..=3).map(|i| read(&format!("xl/worksheets/sheet{i}.xml"))).collect();
-    assert!(sheets.iter().all(|s| !s.contains("<f>") && !s.contains("<f ")), "no formula at all");
+    let sheets: Vec<String> = (1..=3)
+        .map(|i| read(&format!("xl/worksheets/sheet{i}.xml")))
+        .collect();
+    assert!(
+        sheets.iter().all(|s| !s.contains("<f>") && !s.contains("<f ")),
+        "no formula at all"
+    );
     let xfs: Vec<&str> = styles
         .split("<cellXfs")
         .nth(1)
@@ -324,16 +454,37 @@ async fn the_list_is_paged_and_the_export_keeps_formula_like_text_as_text(app: T
         .skip(1)
         .collect();
     let entries: Vec<&str> = strings.split("<si>").skip(1).collect();
-    for marker in ["=1+2 penanda", "+SUM(A1) penanda", "-2+3 penanda", "@cmd penanda", "=tab penanda", "=cr penanda"] {
+    for marker in [
+        "=1+2 penanda",
+        "+SUM(A1) penanda",
+        "-2+3 penanda",
+        "@cmd penanda",
+        "=tab penanda",
+        "=cr penanda",
+    ] {
         let index = entries
             .iter()
             .position(|e| e.contains(marker))
             .unwrap_or_else(|| panic!("{marker:?} is a shared string"));
         let cell = format!("t=\"s\"><v>{index}</v>");
-        let sheet = sheets.iter().find(|s| s.contains(&cell)).unwrap_or_else(|| panic!("{marker:?} is in a string cell"));
+        let sheet = sheets
+            .iter()
+            .find(|s| s.contains(&cell))
+            .unwrap_or_else(|| panic!("{marker:?} is in a string cell"));
         let tag_start = sheet[..sheet.find(&cell).unwrap()].rfind("<c ").unwrap();
         let tag = &sheet[tag_start..sheet.find(&cell).unwrap()];
-        let style: usize = tag.split("s=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
-        assert!(xfs[style].contains("quotePrefix=\"1\""), "{marker:?} keeps Excel's quote prefix");
+        let style: usize = tag
+            .split("s=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            xfs[style].contains("quotePrefix=\"1\""),
+            "{marker:?} keeps Excel's quote prefix"
+        );
     }
 }

@@ -132,7 +132,9 @@ fn score_of(score: &wadah_domain::index::Score, places: u32) -> PlanScore {
 
 fn plan_error(e: PlanError) -> ApiError {
     match e {
-        PlanError::Cost { .. } | PlanError::CostCount { .. } => ApiError::validation("step_costs", e.to_string()),
+        PlanError::Cost { .. } | PlanError::CostCount { .. } => {
+            ApiError::validation("step_costs", e.to_string())
+        }
         PlanError::Overflow => ApiError::internal(e),
         other => ApiError::validation("target", other.to_string()),
     }
@@ -199,7 +201,9 @@ pub(crate) fn compute_plan(
     let current = instrument
         .score_with(&levels, basis)
         .map_err(|e| ApiError::internal(e.to_string()))?;
-    let plan = instrument.plan(&levels, &target, &costs, basis).map_err(plan_error)?;
+    let plan = instrument
+        .plan(&levels, &target, &costs, basis)
+        .map_err(plan_error)?;
     let view = PlanView {
         target: raw_target.to_owned(),
         step_costs: steps,
@@ -287,7 +291,10 @@ pub async fn plan_to_roadmap(
             Ok(_) => {
                 return Err(ApiError::new(
                     crate::codes::ErrorCode::Duplicate,
-                    format!("the roadmap already has {} (this plan was converted before)", spec.code),
+                    format!(
+                        "the roadmap already has {} (this plan was converted before)",
+                        spec.code
+                    ),
                 ));
             }
             Err(wadah_store::StoreError::NotFound { .. }) => {}
@@ -305,5 +312,8 @@ pub async fn plan_to_roadmap(
         .await?;
         items.push(created.into_parts().1);
     }
-    Ok((StatusCode::CREATED, axum::Json(RoadmapItems { items, plan: view })))
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(RoadmapItems { items, plan: view }),
+    ))
 }

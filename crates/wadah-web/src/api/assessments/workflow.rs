@@ -150,7 +150,10 @@ pub async fn list_assessments(
     all.sort_by(|x, y| x.0.cmp(&y.0));
     let limit = usize::try_from(page.limit).unwrap_or(usize::MAX);
     let next = (all.len() > limit)
-        .then(|| all.get(limit - 1).map(|(key, _)| crate::pagination::encode_cursor(key)))
+        .then(|| {
+            all.get(limit - 1)
+                .map(|(key, _)| crate::pagination::encode_cursor(key))
+        })
         .flatten();
     let items = all
         .into_iter()

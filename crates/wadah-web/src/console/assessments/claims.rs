@@ -10,9 +10,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
+use wadah_domain::index::Instrument;
 use wadah_domain::index::assessment::{Assessment, AssessmentStatus, ClaimSpec, EvaluationSpec};
 use wadah_domain::index::assessment_policy::{AssessmentAction, may};
-use wadah_domain::index::Instrument;
 
 use super::page::{load, max_level, view};
 use super::{checked_id, href};
@@ -73,7 +73,11 @@ fn level_options(lang: Lang, instrument: &Instrument, position: usize) -> Vec<(S
     let mut out = vec![(String::new(), lang.t("console-index-no-level"))];
     for level in 0..=instrument.max_level {
         let name = instrument.level_name(position, level).unwrap_or("");
-        let label = if name.is_empty() { level.to_string() } else { format!("{level} · {name}") };
+        let label = if name.is_empty() {
+            level.to_string()
+        } else {
+            format!("{level} · {name}")
+        };
         out.push((level.to_string(), label));
     }
     out
@@ -85,7 +89,13 @@ fn fields(lang: Lang, m: Mode, options: Vec<(String, String)>, values: [&str; 3]
     match m {
         Mode::Claim => vec![
             Field::new("claimed_level", lang.t("spbe-report-claimed"), "select", level).options(options),
-            Field::new("justification", lang.t("console-index-justification"), "textarea", text).max(4000),
+            Field::new(
+                "justification",
+                lang.t("console-index-justification"),
+                "textarea",
+                text,
+            )
+            .max(4000),
             Field::new("responsible", lang.t("console-index-responsible"), "text", person).max(300),
         ],
         Mode::Evaluate => vec![
@@ -105,7 +115,11 @@ fn page(ctx: &Ctx, a: &Assessment, number: u32, form: Option<&FormData>) -> Opti
     let m = mode(ctx, a.status);
     let shown = |l: Option<u8>| l.map(|l| l.to_string()).unwrap_or_default();
     let stored = match m {
-        Mode::Evaluate => [shown(entry.evaluator_level), entry.evaluator_notes.as_str().to_owned(), String::new()],
+        Mode::Evaluate => [
+            shown(entry.evaluator_level),
+            entry.evaluator_notes.as_str().to_owned(),
+            String::new(),
+        ],
         _ => [
             shown(entry.claimed_level),
             entry.justification.as_str().to_owned(),
@@ -123,12 +137,18 @@ fn page(ctx: &Ctx, a: &Assessment, number: u32, form: Option<&FormData>) -> Opti
     let heading = format!("{number}. {}", ind.name);
     let mut facts = vec![
         Fact::new(lang.t("spbe-report-claimed"), shown(entry.claimed_level)),
-        Fact::new(lang.t("console-index-justification"), entry.justification.as_str()),
+        Fact::new(
+            lang.t("console-index-justification"),
+            entry.justification.as_str(),
+        ),
         Fact::new(lang.t("console-index-responsible"), entry.responsible.as_str()),
         Fact::new(lang.t("spbe-report-evaluator"), shown(entry.evaluator_level)),
     ];
     if let Some(explanation) = &ind.explanation {
-        facts.insert(0, Fact::new(lang.t("console-index-explanation"), explanation.clone()));
+        facts.insert(
+            0,
+            Fact::new(lang.t("console-index-explanation"), explanation.clone()),
+        );
     }
     let missing = entry.missing_evidence();
     if !missing.is_empty() {
@@ -143,7 +163,13 @@ fn page(ctx: &Ctx, a: &Assessment, number: u32, form: Option<&FormData>) -> Opti
         criteria: ind
             .criteria
             .iter()
-            .map(|(l, c)| (*l, instrument.level_name(position, *l).unwrap_or("").to_owned(), c.clone()))
+            .map(|(l, c)| {
+                (
+                    *l,
+                    instrument.level_name(position, *l).unwrap_or("").to_owned(),
+                    c.clone(),
+                )
+            })
             .collect(),
         evidence: entry
             .evidence
@@ -151,7 +177,9 @@ fn page(ctx: &Ctx, a: &Assessment, number: u32, form: Option<&FormData>) -> Opti
             .map(|e| {
                 let levels = e.levels.iter().map(u8::to_string).collect::<Vec<_>>().join(", ");
                 let what = match &e.source {
-                    wadah_domain::index::assessment::EvidenceSource::Link { title, url } => format!("{title} — {}", url.as_str()),
+                    wadah_domain::index::assessment::EvidenceSource::Link { title, url } => {
+                        format!("{title} — {}", url.as_str())
+                    }
                     wadah_domain::index::assessment::EvidenceSource::File(f) => f.name.clone(),
                     wadah_domain::index::assessment::EvidenceSource::Platform { facts } => facts.join("; "),
                 };
@@ -220,7 +248,13 @@ pub async fn save_indicator(
         return ctx.not_found();
     };
     let caller = ctx.who.caller();
-    let a = match api::assessments::get_assessment(State(state.clone()), caller.clone(), extract::Path(id.clone())).await {
+    let a = match api::assessments::get_assessment(
+        State(state.clone()),
+        caller.clone(),
+        extract::Path(id.clone()),
+    )
+    .await
+    {
         Ok(t) => t.into_parts().1.assessment,
         Err(e) => return ctx.fail(&e),
     };
@@ -238,7 +272,11 @@ pub async fn save_indicator(
         }
         render(StatusCode::UNPROCESSABLE_ENTITY, &p)
     };
-    let level_field = if m == Mode::Evaluate { "level" } else { "claimed_level" };
+    let level_field = if m == Mode::Evaluate {
+        "level"
+    } else {
+        "claimed_level"
+    };
     let Ok(level) = level_value(form.get(level_field)) else {
         return again(Some(level_field), lang.t("console-index-invalid-level"));
     };
@@ -249,8 +287,14 @@ pub async fn save_indicator(
                               "responsible": form.get("responsible").trim()});
             match serde_path_to_error::deserialize::<_, ClaimSpec>(body) {
                 Ok(spec) => {
-                    api::assessments::set_claim(State(state), caller, path, extract::IfMatch(version), extract::Json(spec))
-                        .await
+                    api::assessments::set_claim(
+                        State(state),
+                        caller,
+                        path,
+                        extract::IfMatch(version),
+                        extract::Json(spec),
+                    )
+                    .await
                 }
                 Err(e) => Err(ApiError::validation(e.path().to_string(), e.inner().to_string())),
             }
@@ -259,8 +303,14 @@ pub async fn save_indicator(
             let body = json!({"level": level, "notes": form.get("notes").trim()});
             match serde_path_to_error::deserialize::<_, EvaluationSpec>(body) {
                 Ok(spec) => {
-                    api::assessments::set_evaluation(State(state), caller, path, extract::IfMatch(version), extract::Json(spec))
-                        .await
+                    api::assessments::set_evaluation(
+                        State(state),
+                        caller,
+                        path,
+                        extract::IfMatch(version),
+                        extract::Json(spec),
+                    )
+                    .await
                 }
                 Err(e) => Err(ApiError::validation(e.path().to_string(), e.inner().to_string())),
             }
@@ -297,7 +347,8 @@ pub async fn move_to(
     let Some(id) = checked_id(&id) else {
         return ctx.not_found();
     };
-    let Ok(spec) = serde_json::from_value::<api::assessments::MoveSpec>(json!({"to": posted.form.get("ke")})) else {
+    let Ok(spec) = serde_json::from_value::<api::assessments::MoveSpec>(json!({"to": posted.form.get("ke")}))
+    else {
         return ctx.fail(&ApiError::invalid_query("ke"));
     };
     let Ok(version) = posted.form.get("versi").parse::<i64>() else {
@@ -313,7 +364,14 @@ pub async fn move_to(
     .await;
     let refusal = match moved {
         Ok(_) => return Redirect::to(&href(&id)).into_response(),
-        Err(e) if matches!(e.code(), ErrorCode::AssessmentIncomplete | ErrorCode::StaleVersion) => e,
+        Err(e)
+            if matches!(
+                e.code(),
+                ErrorCode::AssessmentIncomplete | ErrorCode::StaleVersion
+            ) =>
+        {
+            e
+        }
         Err(e) => return ctx.fail(&e),
     };
     // Show the assessment again with why the move was refused (which indicators, say).

@@ -26,8 +26,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use wadah_domain::policy::Principal;
 use wadah_domain::index::assessment_policy::{AssessmentAction, may};
+use wadah_domain::policy::Principal;
 
 use super::view::{Cell, Page, Table, render};
 use super::{Ctx, Paging, next_link};
@@ -78,7 +78,8 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, paging: Query<Paging>
         cursor: paging.0.lanjut,
         ..Default::default()
     };
-    let page = match api::assessments::list_assessments(State(state), ctx.who.caller(), extract::Query(query)).await
+    let page = match api::assessments::list_assessments(State(state), ctx.who.caller(), extract::Query(query))
+        .await
     {
         Ok(p) => p.0,
         Err(e) => return ctx.fail(&e),
@@ -89,10 +90,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, paging: Query<Paging>
         .iter()
         .map(|a| {
             vec![
-                Cell::link(
-                    format!("{} {}", a.spec.government, a.spec.year),
-                    href(&a.id),
-                ),
+                Cell::link(format!("{} {}", a.spec.government, a.spec.year), href(&a.id)),
                 Cell::text(a.spec.instrument.clone()),
                 Cell::text(status_label(lang, a.status.as_str())),
                 Cell::text(format!("{} / {}", a.claimed, a.indicators)),

@@ -65,11 +65,7 @@ fn moves(lang: Lang, ctx: &Ctx, status: AssessmentStatus) -> Vec<MoveButton> {
         .filter(|to| may(principal, AssessmentAction::for_move(status, *to, principal)))
         .map(|to| MoveButton {
             to: to.as_str(),
-            label: lang.t(&format!(
-                "console-index-move-{}-{}",
-                status.as_str(),
-                to.as_str()
-            )),
+            label: lang.t(&format!("console-index-move-{}-{}", status.as_str(), to.as_str())),
         })
         .collect()
 }
@@ -92,7 +88,11 @@ fn evidence_links(lang: Lang, id: &str, a: &Assessment, number: u32) -> Vec<Link
                 ),
                 EvidenceSource::Platform { facts } => Link::new(
                     String::new(),
-                    format!("{}: {}{suffix}", lang.t("console-index-platform"), facts.join("; ")),
+                    format!(
+                        "{}: {}{suffix}",
+                        lang.t("console-index-platform"),
+                        facts.join("; ")
+                    ),
                 ),
             }
         })
@@ -106,7 +106,10 @@ pub fn view(ctx: &Ctx, assessment: &Assessment, r: AssessmentResults, max_level:
     let base = href(id);
     let heading = lang.t_args(
         "console-index-assessment-title",
-        &[("name", r.government_name.as_str()), ("year", &r.year.to_string())],
+        &[
+            ("name", r.government_name.as_str()),
+            ("year", &r.year.to_string()),
+        ],
     );
     let mut facts = vec![
         Fact::new(lang.t("spbe-report-status"), status_label(lang, &r.status)),
@@ -134,7 +137,9 @@ pub fn view(ctx: &Ctx, assessment: &Assessment, r: AssessmentResults, max_level:
                 (Some(l), None) => l.to_string(),
                 (None, _) => "–".to_owned(),
             },
-            evaluator: line.evaluator_level.map_or_else(|| "–".to_owned(), |l| l.to_string()),
+            evaluator: line
+                .evaluator_level
+                .map_or_else(|| "–".to_owned(), |l| l.to_string()),
             evidence: evidence_links(lang, id, assessment, line.number),
             missing: line.missing_text(),
         })
@@ -167,11 +172,12 @@ pub async fn load(
     id: String,
 ) -> Result<(Assessment, AssessmentResults), crate::error::ApiError> {
     let caller = ctx.who.caller();
-    let assessment = api::assessments::get_assessment(State(state.clone()), caller.clone(), extract::Path(id.clone()))
-        .await?
-        .into_parts()
-        .1
-        .assessment;
+    let assessment =
+        api::assessments::get_assessment(State(state.clone()), caller.clone(), extract::Path(id.clone()))
+            .await?
+            .into_parts()
+            .1
+            .assessment;
     let results = api::assessments::get_results(State(state.clone()), caller, extract::Path(id))
         .await?
         .0;

@@ -18,7 +18,9 @@ use wadah_domain::index::assessment::Assessment;
 
 use super::{checked_id, href};
 use crate::api;
-use crate::api::assessments::plan::{PlanRequest, PlanView, RoadmapRequest, StepCostSpec, default_step_costs};
+use crate::api::assessments::plan::{
+    PlanRequest, PlanView, RoadmapRequest, StepCostSpec, default_step_costs,
+};
 use crate::codes::ErrorCode;
 use crate::console::Ctx;
 use crate::console::view::{Field, Frame, Link, render};
@@ -68,7 +70,10 @@ fn cost_names(l: u8) -> (String, String) {
 
 /// Digits with the separators people type (`25.000.000`, `25,000,000`, `25 000 000`).
 fn amount<T: std::str::FromStr>(raw: &str) -> Option<T> {
-    let digits: String = raw.chars().filter(|c| !matches!(c, '.' | ',' | ' ' | '_')).collect();
+    let digits: String = raw
+        .chars()
+        .filter(|c| !matches!(c, '.' | ',' | ' ' | '_'))
+        .collect();
     digits.parse().ok()
 }
 
@@ -76,22 +81,45 @@ fn amount<T: std::str::FromStr>(raw: &str) -> Option<T> {
 fn plan_fields(lang: Lang, max: u8, v: &HashMap<String, String>) -> Vec<Field> {
     let get = |k: &str, d: String| v.get(k).cloned().unwrap_or(d);
     let mut out = vec![
-        Field::new("target", lang.t("console-plan-target"), "text", get("target", "Sangat Baik".to_owned()))
-            .required()
-            .max(100)
-            .hint(lang.t("console-plan-target-hint")),
+        Field::new(
+            "target",
+            lang.t("console-plan-target"),
+            "text",
+            get("target", "Sangat Baik".to_owned()),
+        )
+        .required()
+        .max(100)
+        .hint(lang.t("console-plan-target-hint")),
     ];
     for (l, d) in (0..max).zip(default_step_costs(max)) {
         let (r, m) = cost_names(l);
         let step = [("from", l.to_string()), ("to", (l + 1).to_string())];
         let args: Vec<(&'static str, &str)> = step.iter().map(|(k, s)| (*k, s.as_str())).collect();
-        out.push(Field::new(&r, lang.t_args("console-plan-rupiah", &args), "text", get(&r, d.rupiah.to_string())).max(30));
-        out.push(Field::new(&m, lang.t_args("console-plan-months", &args), "number", get(&m, d.months.to_string())));
+        out.push(
+            Field::new(
+                &r,
+                lang.t_args("console-plan-rupiah", &args),
+                "text",
+                get(&r, d.rupiah.to_string()),
+            )
+            .max(30),
+        );
+        out.push(Field::new(
+            &m,
+            lang.t_args("console-plan-months", &args),
+            "number",
+            get(&m, d.months.to_string()),
+        ));
     }
     out.push(
-        Field::new("kecuali", lang.t("console-plan-exclude"), "text", get("kecuali", String::new()))
-            .max(300)
-            .hint(lang.t("console-plan-exclude-hint")),
+        Field::new(
+            "kecuali",
+            lang.t("console-plan-exclude"),
+            "text",
+            get("kecuali", String::new()),
+        )
+        .max(300)
+        .hint(lang.t("console-plan-exclude-hint")),
     );
     out
 }
@@ -132,9 +160,25 @@ fn page(ctx: &Ctx, a: &Assessment, max: u8, v: &HashMap<String, String>) -> Plan
     let next_year = a.spec.year.saturating_add(1);
     let get = |k: &str, d: String| v.get(k).cloned().unwrap_or(d);
     let roadmap_fields = vec![
-        Field::new("instansi", lang.t("console-plan-agency"), "select", get("instansi", "diskominfo".to_owned())),
-        Field::new("periode", lang.t("console-plan-period"), "text", get("periode", rpjmd_period(next_year))).max(9),
-        Field::new("tahun", lang.t("console-plan-year"), "number", get("tahun", next_year.to_string())),
+        Field::new(
+            "instansi",
+            lang.t("console-plan-agency"),
+            "select",
+            get("instansi", "diskominfo".to_owned()),
+        ),
+        Field::new(
+            "periode",
+            lang.t("console-plan-period"),
+            "text",
+            get("periode", rpjmd_period(next_year)),
+        )
+        .max(9),
+        Field::new(
+            "tahun",
+            lang.t("console-plan-year"),
+            "number",
+            get("tahun", next_year.to_string()),
+        ),
     ];
     PlannerPage {
         frame: ctx.frame(heading.clone()),
@@ -158,7 +202,10 @@ fn page(ctx: &Ctx, a: &Assessment, max: u8, v: &HashMap<String, String>) -> Plan
 
 /// Puts `error` next to `field` (or on the form).
 fn mark(fields: &mut [Field], form_error: &mut Option<String>, field: &str, message: String) {
-    match fields.iter_mut().find(|f| f.name == field || f.name.starts_with(&format!("{field}_"))) {
+    match fields
+        .iter_mut()
+        .find(|f| f.name == field || f.name.starts_with(&format!("{field}_")))
+    {
         Some(f) => f.error = Some(message),
         None => *form_error = Some(message),
     }
@@ -178,7 +225,12 @@ async fn plan_into(
     let request = match request(max, v) {
         Ok(r) => r,
         Err(field) => {
-            mark(&mut p.fields, &mut p.error, field, lang.t(&format!("console-plan-invalid-{field}")));
+            mark(
+                &mut p.fields,
+                &mut p.error,
+                field,
+                lang.t(&format!("console-plan-invalid-{field}")),
+            );
             return Ok(StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
@@ -205,8 +257,15 @@ async fn plan_into(
                     )
                 })
                 .collect();
-            p.totals = (format!("Rp {}", format::integer(lang, plan.total_rupiah)), plan.total_months.to_string());
-            p.hidden = p.fields.iter().map(|f| (f.name.clone(), f.value.clone())).collect();
+            p.totals = (
+                format!("Rp {}", format::integer(lang, plan.total_rupiah)),
+                plan.total_months.to_string(),
+            );
+            p.hidden = p
+                .fields
+                .iter()
+                .map(|f| (f.name.clone(), f.value.clone()))
+                .collect();
             p.plan = Some(plan);
             Ok(StatusCode::OK)
         }
@@ -216,7 +275,11 @@ async fn plan_into(
                 Some("exclude") => "kecuali",
                 _ => "target",
             };
-            let message = format!("{} ({})", lang.t(&format!("console-plan-invalid-{field}")), e.problem().detail);
+            let message = format!(
+                "{} ({})",
+                lang.t(&format!("console-plan-invalid-{field}")),
+                e.problem().detail
+            );
             mark(&mut p.fields, &mut p.error, field, message);
             Ok(StatusCode::UNPROCESSABLE_ENTITY)
         }
@@ -242,11 +305,15 @@ async fn agencies(state: &AppState, ctx: &Ctx) -> Vec<(String, String)> {
 }
 
 async fn assessment(state: &AppState, ctx: &Ctx, id: &str) -> Result<(Assessment, u8), ApiError> {
-    let a = api::assessments::get_assessment(State(state.clone()), ctx.who.caller(), extract::Path(id.to_owned()))
-        .await?
-        .into_parts()
-        .1
-        .assessment;
+    let a = api::assessments::get_assessment(
+        State(state.clone()),
+        ctx.who.caller(),
+        extract::Path(id.to_owned()),
+    )
+    .await?
+    .into_parts()
+    .1
+    .assessment;
     let max = super::page::max_level(&a);
     Ok((a, max))
 }
@@ -279,7 +346,12 @@ pub async fn show(
 }
 
 /// `POST /console/indeks/{id}/rencana/peta`: the plan's raises into the chosen Peta Rencana.
-pub async fn to_roadmap(State(state): State<AppState>, lang: Lang, Path(id): Path<String>, posted: Posted) -> Response {
+pub async fn to_roadmap(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path(id): Path<String>,
+    posted: Posted,
+) -> Response {
     let ctx = Ctx {
         who: posted.who.clone(),
         lang,
@@ -321,7 +393,12 @@ pub async fn to_roadmap(State(state): State<AppState>, lang: Lang, Path(id): Pat
             ("instansi", Code::parse(form.get("instansi").trim()).is_err()),
         ] {
             if bad {
-                mark(&mut p.roadmap_fields, &mut p.roadmap_error, field, lang.t(&format!("console-plan-invalid-{field}")));
+                mark(
+                    &mut p.roadmap_fields,
+                    &mut p.roadmap_error,
+                    field,
+                    lang.t(&format!("console-plan-invalid-{field}")),
+                );
             }
         }
         return render(StatusCode::UNPROCESSABLE_ENTITY, &p);
@@ -333,10 +410,21 @@ pub async fn to_roadmap(State(state): State<AppState>, lang: Lang, Path(id): Pat
         year,
     };
     let (agency, period) = (request.agency.to_string(), request.period.to_string());
-    let made = api::assessments::plan::plan_to_roadmap(State(state), ctx.who.caller(), extract::Path(id), extract::Json(request)).await;
+    let made = api::assessments::plan::plan_to_roadmap(
+        State(state),
+        ctx.who.caller(),
+        extract::Path(id),
+        extract::Json(request),
+    )
+    .await;
     match made {
         Ok((_, items)) => {
-            p.created = items.0.items.iter().map(|e| format!("{} — {}", e.spec.code, e.spec.name)).collect();
+            p.created = items
+                .0
+                .items
+                .iter()
+                .map(|e| format!("{} — {}", e.spec.code, e.spec.name))
+                .collect();
             let count = p.created.len().to_string();
             p.notice = Some(lang.t_args(
                 "console-plan-created",
@@ -354,7 +442,11 @@ pub async fn to_roadmap(State(state): State<AppState>, lang: Lang, Path(id): Pat
                 Some("year") | Some("period") | Some("first_year") | Some("budget") => "tahun",
                 _ => "target",
             };
-            let message = format!("{} ({})", lang.t(&format!("console-plan-invalid-{field}")), e.problem().detail);
+            let message = format!(
+                "{} ({})",
+                lang.t(&format!("console-plan-invalid-{field}")),
+                e.problem().detail
+            );
             mark(&mut p.roadmap_fields, &mut p.roadmap_error, field, message);
             render(StatusCode::UNPROCESSABLE_ENTITY, &p)
         }
