@@ -235,6 +235,62 @@ async fn the_console_shows_the_assessment_its_figures_history_peers_and_the_move
     let stored = app.store.get_assessment(&id).await.unwrap();
     assert_eq!(stored.entry(12).unwrap().claimed_level, Some(2));
 
+    // Evidence as a link: a level outside the scale is refused by its field, then the gap is
+    // closed, and the assessment can be submitted.
+    let version = stored.meta.version.to_string();
+    let link = |levels: &'static str| {
+        vec![
+            ("url", "https://jdih.bontangkota.go.id/peta-rencana"),
+            ("judul", "Peta Rencana SPBE"),
+            ("tingkat", levels),
+        ]
+    };
+    let mut bad_link = link("1, 9");
+    bad_link.push(("versi", &version));
+    let refused = post(&app, &admin, &format!("{form}/tautan"), &bad_link)
+        .await
+        .status(422)
+        .text();
+    assert!(
+        refused.contains("id=\"f-tingkat-error\"") && refused.contains("Peta Rencana SPBE"),
+        "{refused}"
+    );
+    let mut good_link = link("1, 2");
+    good_link.push(("versi", &version));
+    post(&app, &admin, &format!("{form}/tautan"), &good_link)
+        .await
+        .status(303);
+    let version = app
+        .store
+        .get_assessment(&id)
+        .await
+        .unwrap()
+        .meta
+        .version
+        .to_string();
+    let page_now = get(&app, &admin, &page).await.ok().text();
+    assert!(page_now.contains("Peta Rencana SPBE (tingkat 1, 2)") && !page_now.contains("bukti kurang"));
+    post(
+        &app,
+        &admin,
+        &format!("{page}/status"),
+        &[("ke", "submitted"), ("versi", &version)],
+    )
+    .await
+    .status(303);
+    let submitted = get(&app, &admin, &page).await.ok().text();
+    assert!(submitted.contains("Diajukan") && submitted.contains("Kembalikan ke draf"));
+    assert!(!submitted.contains("Ajukan ke evaluator"));
+
+    // Claims are frozen once submitted: the indicator page has no form any more.
+    assert!(
+        !get(&app, &admin, &form)
+            .await
+            .ok()
+            .text()
+            .contains("name=\"claimed_level\"")
+    );
+
     // The report and the export under the console session.
     let report = get(&app, &admin, &format!("{page}/laporan")).await.ok();
     assert!(report.text().contains("Laporan Indeks SPBE 2026"));

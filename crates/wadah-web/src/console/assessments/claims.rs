@@ -47,7 +47,7 @@ fn mode(ctx: &Ctx, status: AssessmentStatus) -> Mode {
 
 #[derive(Template)]
 #[template(path = "console/indicator.html")]
-struct IndicatorPage {
+pub(super) struct IndicatorPage {
     frame: Frame,
     heading: String,
     back: Link,
@@ -61,6 +61,10 @@ struct IndicatorPage {
     version: i64,
     fields: Vec<Field>,
     error: Option<String>,
+    /// The form adding a link as evidence (claim mode only).
+    pub(super) link_action: Option<String>,
+    pub(super) link_fields: Vec<Field>,
+    pub(super) link_error: Option<String>,
 }
 
 impl IndicatorPage {
@@ -106,7 +110,7 @@ fn fields(lang: Lang, m: Mode, options: Vec<(String, String)>, values: [&str; 3]
     }
 }
 
-fn page(ctx: &Ctx, a: &Assessment, number: u32, form: Option<&FormData>) -> Option<IndicatorPage> {
+pub(super) fn page(ctx: &Ctx, a: &Assessment, number: u32, form: Option<&FormData>) -> Option<IndicatorPage> {
     let lang = ctx.lang;
     let instrument = wadah_domain::index::assessment::load_instrument(&a.spec.instrument).ok()?;
     let position = instrument.indicators.iter().position(|i| i.number == number)?;
@@ -196,6 +200,9 @@ fn page(ctx: &Ctx, a: &Assessment, number: u32, form: Option<&FormData>) -> Opti
             [&values[0], &values[1], values.get(2).map_or("", String::as_str)],
         ),
         error: None,
+        link_action: (m == Mode::Claim).then(|| format!("{}/indikator/{number}/tautan", href(&a.id))),
+        link_fields: super::evidence::link_fields(lang, ["", "", ""]),
+        link_error: None,
     })
 }
 

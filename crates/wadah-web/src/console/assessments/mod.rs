@@ -13,13 +13,16 @@
 //! | `/console/indeks` | assessments, newest year first (paged) |
 //! | `/console/indeks/{id}` | one assessment; `POST …/status` moves its workflow |
 //! | `…/{id}/indikator/{n}` | an indicator: criteria, evidence, the claim or evaluation form |
+//! | `POST …/{id}/indikator/{n}/tautan` | a link as evidence |
 //! | `…/{id}/rencana`, `POST …/rencana/peta` | the planner; its raises into the Peta Rencana |
 //! | `…/{id}/laporan`, `…/{id}/ekspor.xlsx` | the printable report, the export |
 //! | `…/{id}/berkas/{sha256}` | an uploaded evidence file |
 
 mod claims;
+mod evidence;
 mod page;
 mod planner;
+mod planner_form;
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -46,6 +49,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             &format!("{one}/indikator/{{number}}"),
             get(claims::indicator).post(claims::save_indicator),
+        )
+        .route(
+            &format!("{one}/indikator/{{number}}/tautan"),
+            post(evidence::add_link),
         )
         .route(&format!("{one}/rencana"), get(planner::show))
         .route(&format!("{one}/rencana/peta"), post(planner::to_roadmap))

@@ -16,11 +16,10 @@ use wadah_domain::Code;
 use wadah_domain::architecture::{Period, Year};
 use wadah_domain::index::assessment::Assessment;
 
+use super::planner_form::{amount, cost_names, plan_fields, request, rpjmd_period};
 use super::{checked_id, href};
 use crate::api;
-use crate::api::assessments::plan::{
-    PlanRequest, PlanView, RoadmapRequest, StepCostSpec, default_step_costs,
-};
+use crate::api::assessments::plan::{PlanView, RoadmapRequest};
 use crate::codes::ErrorCode;
 use crate::console::Ctx;
 use crate::console::view::{Field, Frame, Link, render};
@@ -62,96 +61,6 @@ impl PlannerPage {
     fn can_convert(&self) -> bool {
         !self.raises.is_empty() && self.roadmap_fields.first().is_some_and(|f| !f.options.is_empty())
     }
-}
-
-fn cost_names(l: u8) -> (String, String) {
-    (format!("rupiah_{l}"), format!("bulan_{l}"))
-}
-
-/// Digits with the separators people type (`25.000.000`, `25,000,000`, `25 000 000`).
-fn amount<T: std::str::FromStr>(raw: &str) -> Option<T> {
-    let digits: String = raw
-        .chars()
-        .filter(|c| !matches!(c, '.' | ',' | ' ' | '_'))
-        .collect();
-    digits.parse().ok()
-}
-
-/// The plan form's fields, as typed (or the defaults).
-fn plan_fields(lang: Lang, max: u8, v: &HashMap<String, String>) -> Vec<Field> {
-    let get = |k: &str, d: String| v.get(k).cloned().unwrap_or(d);
-    let mut out = vec![
-        Field::new(
-            "target",
-            lang.t("console-plan-target"),
-            "text",
-            get("target", "Sangat Baik".to_owned()),
-        )
-        .required()
-        .max(100)
-        .hint(lang.t("console-plan-target-hint")),
-    ];
-    for (l, d) in (0..max).zip(default_step_costs(max)) {
-        let (r, m) = cost_names(l);
-        let step = [("from", l.to_string()), ("to", (l + 1).to_string())];
-        let args: Vec<(&'static str, &str)> = step.iter().map(|(k, s)| (*k, s.as_str())).collect();
-        out.push(
-            Field::new(
-                &r,
-                lang.t_args("console-plan-rupiah", &args),
-                "text",
-                get(&r, d.rupiah.to_string()),
-            )
-            .max(30),
-        );
-        out.push(Field::new(
-            &m,
-            lang.t_args("console-plan-months", &args),
-            "number",
-            get(&m, d.months.to_string()),
-        ));
-    }
-    out.push(
-        Field::new(
-            "kecuali",
-            lang.t("console-plan-exclude"),
-            "text",
-            get("kecuali", String::new()),
-        )
-        .max(300)
-        .hint(lang.t("console-plan-exclude-hint")),
-    );
-    out
-}
-
-/// The API request of the form's values, or the field that is wrong.
-fn request(max: u8, v: &HashMap<String, String>) -> Result<PlanRequest, &'static str> {
-    let mut steps = Vec::new();
-    for l in 0..max {
-        let (r, m) = cost_names(l);
-        let rupiah = v.get(&r).and_then(|s| amount::<u64>(s)).ok_or("rupiah")?;
-        let months = v.get(&m).and_then(|s| amount::<u32>(s)).ok_or("bulan")?;
-        steps.push(StepCostSpec { rupiah, months });
-    }
-    let exclude = v
-        .get("kecuali")
-        .map(String::as_str)
-        .unwrap_or("")
-        .split([',', ' ', ';'])
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| s.trim().parse::<u32>().map_err(|_| "kecuali"))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(PlanRequest {
-        target: v.get("target").cloned().unwrap_or_default(),
-        step_costs: Some(steps),
-        exclude,
-    })
-}
-
-/// The five-year RPJMD period holding `year` (the cycle that began in 2025).
-fn rpjmd_period(year: u16) -> String {
-    let first = 2025 + (year.saturating_sub(2025) / 5) * 5;
-    format!("{first}-{}", first + 4)
 }
 
 fn page(ctx: &Ctx, a: &Assessment, max: u8, v: &HashMap<String, String>) -> PlannerPage {
