@@ -71,11 +71,19 @@ pub(super) fn plan_fields(lang: Lang, max: u8, v: &HashMap<String, String>) -> V
 
 /// The API request of the form's values, or the field that is wrong.
 pub(super) fn request(max: u8, v: &HashMap<String, String>) -> Result<PlanRequest, &'static str> {
+    // A cost left out of the address (`?target=Sangat+Baik` alone) is the default; one typed
+    // but unreadable is the person's to fix.
     let mut steps = Vec::new();
-    for l in 0..max {
+    for (l, default) in (0..max).zip(default_step_costs(max)) {
         let (r, m) = cost_names(l);
-        let rupiah = v.get(&r).and_then(|s| amount::<u64>(s)).ok_or("rupiah")?;
-        let months = v.get(&m).and_then(|s| amount::<u32>(s)).ok_or("bulan")?;
+        let rupiah = match v.get(&r) {
+            None => default.rupiah,
+            Some(s) => amount::<u64>(s).ok_or("rupiah")?,
+        };
+        let months = match v.get(&m) {
+            None => default.months,
+            Some(s) => amount::<u32>(s).ok_or("bulan")?,
+        };
         steps.push(StepCostSpec { rupiah, months });
     }
     let exclude = v
