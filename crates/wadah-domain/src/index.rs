@@ -54,6 +54,7 @@
 //! - [`plan`] — the cheapest raises to a target (exact knapsack).
 //! - [`assessment`], [`assessment_policy`], [`evidence_file`] — a government's assessment: claims,
 //!   evidence, workflow, who may do what, and the checks on uploaded files.
+//! - [`plan_roadmap`] — a plan's raises as roadmap items of the architecture's Peta Rencana.
 //! - [`results`], [`published`] — an assessment's figures, history and peers (from the
 //!   published 2023/2024 results).
 
@@ -66,6 +67,7 @@ pub mod exact;
 mod format;
 pub mod instrument;
 pub mod plan;
+pub mod plan_roadmap;
 pub mod published;
 pub mod report;
 pub mod results;

@@ -161,13 +161,18 @@ async fn html_lang(c: &Client) -> String {
     v.as_str().unwrap_or_default().to_owned()
 }
 
+/// The page's text. A page that a click is replacing may drop its `body` between finding and
+/// reading it (a stale element): then the new page's `body` is read.
 async fn body_text(c: &Client) -> String {
-    c.find(Locator::Css("body"))
-        .await
-        .expect("body")
-        .text()
-        .await
-        .expect("text")
+    for _ in 0..50 {
+        let body = c.find(Locator::Css("body")).await.expect("body");
+        match body.text().await {
+            Ok(text) => return text,
+            Err(e) if e.is_stale_element_reference() => {}
+            Err(e) => panic!("text: {e:?}"),
+        }
+    }
+    panic!("the page kept replacing its body")
 }
 
 /// Injects axe-core, runs it over the page, and fails on any serious or critical violation.
@@ -640,6 +645,7 @@ async fn console_journey(client: Client, web: String, username: String, password
     console_page(c, axe, &web, "/console/jejak", "Jejak audit", "evidence").await;
     console_page(c, axe, &web, "/console/perubahan", "Log perubahan", "changes").await;
     console_page(c, axe, &web, "/console/pengguna", &username, "users").await;
+    index_pages(c, axe, &web).await;
 
     // 4. A form with an error: the message sits next to the field and the typed name stays.
     console_page(
@@ -706,5 +712,38 @@ async fn console_journey(client: Client, web: String, username: String, password
         c.current_url().await.expect("url").path(),
         "/console/masuk",
         "signed out"
+    );
+}
+
+/// The SPBE index pages of the demo: the Bontang assessment (index, predicate, charts,
+/// history, peers) and the planner's cheapest way from *Baik* to *Sangat Baik*. Pages are
+/// opened by address (taken from the links) so that no check reads a page still unloading.
+async fn index_pages(c: &Client, axe: &str, web: &str) {
+    console_page(
+        c,
+        axe,
+        web,
+        "/console/indeks",
+        "Penilaian Indeks SPBE",
+        "index-list",
+    )
+    .await;
+    let assessment = c
+        .find(Locator::Css("table a"))
+        .await
+        .expect("an assessment link")
+        .attr("href")
+        .await
+        .expect("href")
+        .expect("the link has an address");
+    console_page(c, axe, web, &assessment, "Kalimantan Timur", "index-assessment").await;
+    let text = body_text(c).await;
+    assert!(text.contains("Bontang") && text.contains("· Baik"), "{text}");
+    let planner = format!("{assessment}/rencana?target=Sangat+Baik");
+    console_page(c, axe, web, &planner, "Rencana termurah", "index-planner").await;
+    let text = body_text(c).await;
+    assert!(
+        text.contains("· Sangat Baik") && text.contains("Tambahkan ke Peta Rencana"),
+        "{text}"
     );
 }

@@ -18,6 +18,7 @@
 //! | `/console/permohonan[/{id}]`, `…/{id}/keputusan` | access requests; decide one |
 //! | `/console/jejak` | evidence log search |
 //! | `/console/perubahan`, `/console/pengguna` | change log; users |
+//! | `/console/indeks/…` | SPBE self-assessments and the planner (see `assessments`) |
 //!
 //! # Modules
 //! `view`: the frame and generic views; `signin`: sign-in and sign-out; `registry`:
@@ -25,6 +26,7 @@
 //! `requests`: access requests and decisions; `records`: home, evidence log, change log, users.
 //! Sessions, CSRF and throttling are in [`crate::session`], shared with later portals.
 
+mod assessments;
 mod forms;
 mod records;
 mod registry;
@@ -80,6 +82,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/jejak", get(records::evidence))
         .route("/console/perubahan", get(records::changes))
         .route("/console/pengguna", get(records::users))
+        .merge(assessments::routes())
 }
 
 /// Where people who administer nothing are sent from the console.

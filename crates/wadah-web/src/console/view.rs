@@ -81,6 +81,9 @@ fn nav(lang: Lang, here: &str, who: &SignedIn) -> Vec<Link> {
     if who.principal.audit_scope().is_some() {
         items.push(("/console/jejak", "console-nav-evidence"));
     }
+    if super::assessments::in_nav(&who.principal) {
+        items.push(("/console/indeks", "console-nav-index"));
+    }
     items.push(("/console/perubahan", "console-nav-changes"));
     items.push(("/console/pengguna", "console-nav-users"));
     let path = here.split('?').next().unwrap_or(here);

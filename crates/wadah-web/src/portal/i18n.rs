@@ -193,6 +193,11 @@ mod tests {
             "rank",
             "of",
             "percentile",
+            "year",
+            "from",
+            "to",
+            "count",
+            "period",
         ]
         .into_iter()
         .map(|k| (Cow::Borrowed(k), FluentValue::from("x")))

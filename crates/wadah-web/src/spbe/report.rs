@@ -80,8 +80,24 @@ fn number(text: &str) -> f64 {
     text.parse().unwrap_or(0.0)
 }
 
-/// Renders the report of `results` in `lang`.
-pub fn render(results: &AssessmentResults, lang: Lang, max_level: u8) -> Result<String, askama::Error> {
+/// What the printable report and the console's assessment page both show, drawn once: the
+/// charts (SVG markup) and the table rows, in the reader's language.
+#[derive(Debug, Clone)]
+pub struct Parts {
+    pub status_label: String,
+    pub radar: String,
+    pub bars: String,
+    /// (name, self, evaluator) per domain.
+    pub domain_rows: Vec<(String, String, String)>,
+    pub aspect_rows: Vec<(String, String, String)>,
+    /// (year, index, predikat, source) per history point.
+    pub history_rows: Vec<(u16, String, String, String)>,
+    /// (what, national standing, standing among the same kind): published, then assessed.
+    pub standing_rows: Vec<(String, String, String)>,
+}
+
+/// Draws the charts and lays out the rows of `results`.
+pub fn parts(results: &AssessmentResults, lang: Lang, max_level: u8) -> Parts {
     let evaluator = results.evaluator.as_ref();
     let axes: Vec<Axis> = results
         .self_assessment
@@ -125,10 +141,7 @@ pub fn render(results: &AssessmentResults, lang: Lang, max_level: u8) -> Result<
             ),
         ]
     });
-    let report = Report {
-        lang,
-        r: results,
-        css: CSS,
+    Parts {
         status_label: lang.t(&format!("spbe-report-status-{}", results.status)),
         radar: charts::radar(&lang.t("spbe-report-aspects"), &axes, max_level),
         bars: charts::bars(&lang.t("spbe-report-indicators"), &bars, max_level),
@@ -142,6 +155,23 @@ pub fn render(results: &AssessmentResults, lang: Lang, max_level: u8) -> Result<
         ),
         history_rows,
         standing_rows,
+    }
+}
+
+/// Renders the report of `results` in `lang`.
+pub fn render(results: &AssessmentResults, lang: Lang, max_level: u8) -> Result<String, askama::Error> {
+    let p = parts(results, lang, max_level);
+    let report = Report {
+        lang,
+        r: results,
+        css: CSS,
+        status_label: p.status_label,
+        radar: p.radar,
+        bars: p.bars,
+        domain_rows: p.domain_rows,
+        aspect_rows: p.aspect_rows,
+        history_rows: p.history_rows,
+        standing_rows: p.standing_rows,
     };
     report.render()
 }

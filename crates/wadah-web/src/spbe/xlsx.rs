@@ -5,7 +5,8 @@
 //!
 //! **Formula injection.** Every piece of text is written as a string cell, never as a formula,
 //! and text that a spreadsheet would read as a formula when retyped (starting with `=`, `+`,
-//! `-` or `@`) also gets Excel's quote prefix, so editing the cell keeps it text. Numbers that
+//! `-`, `@`, or a tab or carriage return that some importers strip before such a sign) also
+//! gets Excel's quote prefix, so editing the cell keeps it text. Numbers that
 //! are figures (levels, weights, indices) are numbers.
 
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
@@ -15,7 +16,7 @@ use wadah_domain::index::results::AssessmentResults;
 
 /// Text that a spreadsheet would take for a formula when typed in.
 pub fn looks_like_formula(text: &str) -> bool {
-    text.starts_with(['=', '+', '-', '@'])
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
 struct Sheet<'a> {
@@ -230,4 +231,19 @@ pub fn workbook(
         }
     }
     book.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_formula;
+
+    #[test]
+    fn formula_signs_and_the_whitespace_importers_strip_before_them_are_guarded() {
+        for text in ["=1+2", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"] {
+            assert!(looks_like_formula(text), "{text:?}");
+        }
+        for text in ["Perwal 12/2025", "1 = 1", " x", ""] {
+            assert!(!looks_like_formula(text), "{text:?}");
+        }
+    }
 }

@@ -21,6 +21,7 @@ mod developer;
 mod directory_and_catalog;
 mod feedback;
 mod governments;
+mod index_console;
 mod isolation;
 mod link_checks;
 mod openapi_doc;

@@ -2,7 +2,7 @@
 //!
 //! | path | what |
 //! |---|---|
-//! | `GET/POST /api/v1/assessments` | list (`?government=&year=`), create (draft, every indicator empty) |
+//! | `GET/POST /api/v1/assessments` | list (`?government=&year=&cursor=&limit=`), create (draft, every indicator empty) |
 //! | `GET /api/v1/assessments/{id}` | one assessment, with the evidence gaps per indicator |
 //! | `PUT …/{id}/indicators/{n}` | the claim: level, justification, person responsible (draft) |
 //! | `PUT …/{id}/indicators/{n}/evaluation` | the evaluator's level and notes (submitted) |
@@ -15,13 +15,16 @@
 //! | `GET …/{id}/report` | the same as a printable HTML report |
 //! | `GET …/{id}/export.xlsx` | the evaluator's spreadsheet layout |
 //! | `GET …/{id}/suggestions`, `POST …/{id}/suggestions/{n}` | platform evidence, applied only on confirmation |
+//! | `POST …/{id}/plan` | the cheapest raises to a target index or predicate |
+//! | `POST …/{id}/plan/roadmap` | those raises as roadmap items of the architecture's Peta Rencana |
 //!
 //! Who may do what is `wadah_domain::index::assessment_policy` (platform admin edits, the
 //! evaluator evaluates, auditors read; agency-scoped roles see nothing). Every change carries
-//! `If-Match` and lands in the change log. The HTML report is served here, behind the admin
-//! API token, until the console has its own sign-in.
+//! `If-Match` and lands in the change log. The console (`/console/indeks`) calls these same
+//! handlers with the signed-in person as caller, the HTML report and export included.
 
 mod evidence;
+pub mod plan;
 mod results;
 mod workflow;
 
@@ -44,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .merge(workflow::routes())
         .merge(evidence::routes())
         .merge(results::routes())
+        .merge(plan::routes())
 }
 
 /// The OpenAPI part of these routes (merged into the document by `crate::openapi`).
@@ -60,6 +64,7 @@ pub fn openapi_part() -> utoipa::openapi::OpenApi {
         evidence::add_link, evidence::upload_file, evidence::remove_evidence, evidence::download_file,
         results::get_results, results::get_report, results::export_xlsx,
         results::list_suggestions, results::apply_suggestion,
+        plan::plan_assessment, plan::plan_to_roadmap,
     ),
     tags((name = "assessments", description = "SPBE self-assessments: claims, evidence, evaluation, results")),
 )]

@@ -3,7 +3,7 @@
 //! refuses what the rules forbid), save under `If-Match`.
 
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use wadah_domain::index::assessment::{
     Assessment, AssessmentError, AssessmentSpec, AssessmentStatus, ClaimSpec, EvaluationSpec,
 };
@@ -31,23 +31,33 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/assessments/{id}/transitions", post(move_assessment))
 }
 
-/// Filters of the assessment list.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct AssessmentQuery {
-    /// Only this government's.
-    pub government: Option<Code>,
-    /// Only this year's.
-    pub year: Option<u16>,
-}
+list_query!(
+    /// Filters of the assessment list (`q` searches the government code and the instrument).
+    AssessmentQuery {
+        /// Only this government's.
+        government: Option<Code>,
+        /// Only this year's.
+        year: Option<u16>,
+    }
+);
 
-/// Assessments (a government has a few: one per year and instrument, so the list is not paged;
-/// `next` is always `null`).
+/// A page of assessments, newest year first.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AssessmentList {
     pub items: Vec<AssessmentSummary>,
+    /// Pass as `?cursor=` for the next page; `null` on the last page.
     pub next: Option<String>,
+}
+
+/// The list's sort key: newest year first, then government, instrument and id.
+fn sort_key(a: &Assessment) -> String {
+    format!(
+        "{:04}/{}/{}/{}",
+        9999u16.saturating_sub(a.spec.year),
+        a.spec.government,
+        a.spec.instrument,
+        a.id
+    )
 }
 
 /// An assessment without its indicators.
@@ -106,7 +116,8 @@ pub struct MoveSpec {
 /// List assessments (platform admin, evaluator, auditor).
 #[utoipa::path(get, path = "/api/v1/assessments", tag = "assessments",
     params(AssessmentQuery),
-    responses((status = 200, description = "Assessments, newest year first", body = AssessmentList),
+    responses((status = 200, description = "A page of assessments, newest year first", body = AssessmentList),
+        (status = 400, response = crate::openapi::BadRequest),
         (status = 403, response = crate::openapi::Forbidden)),
     security(("bearer" = [])))]
 pub async fn list_assessments(
@@ -117,16 +128,37 @@ pub async fn list_assessments(
     if !wadah_domain::index::assessment_policy::may(caller.principal(), AssessmentAction::Read) {
         return Err(caller.denied("read assessments"));
     }
+    let page = query.page()?;
     let filter = AssessmentFilter {
-        government: query.government,
+        government: query.government.clone(),
         year: query.year,
     };
-    let items = state
+    let q = page.q.as_deref().map(str::to_lowercase);
+    let mut all: Vec<(String, Assessment)> = state
         .store()
         .list_assessments(&filter)
         .await?
         .into_iter()
-        .map(|a| AssessmentSummary {
+        .filter(|a| {
+            q.as_deref().is_none_or(|q| {
+                a.spec.government.as_str().contains(q) || a.spec.instrument.to_lowercase().contains(q)
+            })
+        })
+        .map(|a| (sort_key(&a), a))
+        .filter(|(key, _)| page.after.as_deref().is_none_or(|after| key.as_str() > after))
+        .collect();
+    all.sort_by(|x, y| x.0.cmp(&y.0));
+    let limit = usize::try_from(page.limit).unwrap_or(usize::MAX);
+    let next = (all.len() > limit)
+        .then(|| {
+            all.get(limit - 1)
+                .map(|(key, _)| crate::pagination::encode_cursor(key))
+        })
+        .flatten();
+    let items = all
+        .into_iter()
+        .take(limit)
+        .map(|(_, a)| AssessmentSummary {
             claimed: a.indicators.iter().filter(|e| e.claimed_level.is_some()).count(),
             indicators: a.indicators.len(),
             id: a.id,
@@ -135,7 +167,7 @@ pub async fn list_assessments(
             meta: a.meta,
         })
         .collect();
-    Ok(axum::Json(AssessmentList { items, next: None }))
+    Ok(axum::Json(AssessmentList { items, next }))
 }
 
 /// Start an assessment (platform admin): a draft with every indicator empty.
