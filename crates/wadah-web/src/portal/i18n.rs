@@ -193,6 +193,12 @@ mod tests {
             "rank",
             "of",
             "percentile",
+            "when",
+            "requests",
+            "errors",
+            "consumer",
+            "service",
+            "granted",
         ]
         .into_iter()
         .map(|k| (Cow::Borrowed(k), FluentValue::from("x")))
