@@ -157,12 +157,22 @@ impl CircuitView {
     /// `closed|open|half_open`; `None` for an upstream no service uses.
     pub fn status(&self, upstream: &str) -> Option<(&'static str, &'static str)> {
         let snapshot = self.0.load();
-        let c = snapshot.circuits().get(upstream)?;
-        let health = match c.health() {
-            Health::Unknown => "unknown",
-            Health::Up => "up",
-            Health::Down => "down",
-        };
-        Some((health, c.state().as_str()))
+        snapshot.circuits().get(upstream).map(|c| describe(c))
     }
+
+    /// The same for the upstream of the service `agency/application/service`; `None` for an
+    /// unknown service or one without an upstream the gateway can reach.
+    pub fn service_status(&self, service: &str) -> Option<(&'static str, &'static str)> {
+        let snapshot = self.0.load();
+        snapshot.route(service)?.circuit.as_deref().map(describe)
+    }
+}
+
+fn describe(c: &Circuit) -> (&'static str, &'static str) {
+    let health = match c.health() {
+        Health::Unknown => "unknown",
+        Health::Up => "up",
+        Health::Down => "down",
+    };
+    (health, c.state().as_str())
 }

@@ -205,14 +205,9 @@ fn parse_cursor(raw: &str) -> StoreResult<(i64, i64, String)> {
     Ok((at, seq, node))
 }
 
-pub(crate) async fn search(
-    store: &SqlStore,
-    filter: &AuditFilter,
-    page: &PageRequest,
-) -> StoreResult<Page<AuditExchange>> {
-    let limit = page.clamped_limit();
-    let mut sql = Sql::select("SELECT * FROM audit_exchanges");
-    match &filter.scope {
+/// Narrows `sql` to the exchanges `scope` may see (either side of the exchange).
+pub(crate) fn within_scope(sql: &mut Sql, scope: &AuditScope) {
+    match scope {
         AuditScope::All => {}
         AuditScope::Agency(a) => {
             sql.filter(
@@ -228,6 +223,16 @@ pub(crate) async fn search(
             );
         }
     }
+}
+
+pub(crate) async fn search(
+    store: &SqlStore,
+    filter: &AuditFilter,
+    page: &PageRequest,
+) -> StoreResult<Page<AuditExchange>> {
+    let limit = page.clamped_limit();
+    let mut sql = Sql::select("SELECT * FROM audit_exchanges");
+    within_scope(&mut sql, &filter.scope);
     sql.filter_opt("request_id = ?", filter.request_id.as_deref());
     sql.filter_opt("consumer_agency = ?", filter.consumer_agency.as_deref());
     sql.filter_opt("consumer_application = ?", filter.consumer_application.as_deref());

@@ -431,6 +431,9 @@ impl AuditIndex for SqlStore {
     ) -> StoreResult<Page<wadah_domain::audit::AuditExchange>> {
         audit::search(self, filter, page).await
     }
+    async fn traffic(&self, query: &wadah_store::TrafficQuery) -> StoreResult<Vec<wadah_store::TrafficRow>> {
+        crate::traffic::traffic(self, query).await
+    }
     async fn audit_keys(&self) -> StoreResult<Vec<AuditKey>> {
         audit::keys(self).await
     }

@@ -49,6 +49,7 @@ mod registry;
 mod rows;
 mod sessions;
 mod signing_keys;
+mod traffic;
 mod tx;
 mod upstream;
 

@@ -122,6 +122,10 @@ pub trait AuditIndex: Send + Sync {
         page: &PageRequest,
     ) -> StoreResult<Page<AuditExchange>>;
 
+    /// Exchanges counted per bucket, consumer, service and latency class (see
+    /// [`crate::TrafficQuery`]); the dashboards' and the integration map's source.
+    async fn traffic(&self, query: &crate::TrafficQuery) -> StoreResult<Vec<crate::TrafficRow>>;
+
     /// Every node's checkpoint keys, public halves only.
     async fn audit_keys(&self) -> StoreResult<Vec<AuditKey>>;
     /// The newest key of `node` with its sealed private half.

@@ -86,6 +86,7 @@ macro_rules! conformance_tests {
             audit_index_searches_within_scope
             audit_index_batches_replay_without_duplicates
             audit_keys_are_published_per_node
+            audit_traffic_is_counted_per_bucket_and_class
             portal_link_checks_and_feedback_follow_their_public_service
             sessions_follow_their_user_and_end_when_asked
             login_failures_count_restart_and_clear

@@ -46,7 +46,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
 pub use config::WebConfig;
-pub use node::NodeState;
+pub use node::{NodeState, UpstreamHealth};
 pub use openapi::{openapi, openapi_json};
 pub use state::AppState;
 

@@ -8,18 +8,52 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use wadah_store::FeedStatus;
 
+/// What this node's gateway knows of a service's upstream: `(health, circuit)` as
+/// `unknown|up|down` and `closed|open|half_open`. Each node judges its upstreams itself, so
+/// this is this node's view (DESIGN.md §5: the web crate never calls the gateway; the binary
+/// hands this in).
+pub trait UpstreamHealth: Send + Sync {
+    fn service_status(&self, service: &str) -> Option<(&'static str, &'static str)>;
+}
+
 /// Shared flags; cheap to clone.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct NodeState {
     draining: Arc<AtomicBool>,
     feed: Option<Arc<FeedStatus>>,
+    upstreams: Option<Arc<dyn UpstreamHealth>>,
+}
+
+impl std::fmt::Debug for NodeState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NodeState")
+            .field("draining", &self.is_draining())
+            .field("serving_version", &self.serving_version())
+            .finish_non_exhaustive()
+    }
 }
 
 impl NodeState {
     /// `draining` is the node's drain flag (shared with its gateway); `feed` what the gateway's
     /// snapshot refresher last heard from the store.
     pub fn new(draining: Arc<AtomicBool>, feed: Option<Arc<FeedStatus>>) -> Self {
-        Self { draining, feed }
+        Self {
+            draining,
+            feed,
+            upstreams: None,
+        }
+    }
+
+    /// This node's gateway's view of upstream health (the console's dashboard shows it).
+    #[must_use]
+    pub fn with_upstreams(mut self, upstreams: Arc<dyn UpstreamHealth>) -> Self {
+        self.upstreams = Some(upstreams);
+        self
+    }
+
+    /// `(health, circuit)` of `service`'s upstream as this node's gateway sees it.
+    pub fn upstream_status(&self, service: &str) -> Option<(&'static str, &'static str)> {
+        self.upstreams.as_ref()?.service_status(service)
     }
 
     pub fn is_draining(&self) -> bool {

@@ -103,6 +103,8 @@ pub struct OptionalIfMatchHeader {
         api::tokens::list_tokens, api::tokens::create_token, api::tokens::revoke_token,
         api::changes::list_changes,
         api::audit::search_audit,
+        api::traffic::traffic_report,
+        api::traffic::map::integration_map,
         api::feedback::list_feedback,
         api::architecture::elements::list_elements, api::architecture::elements::create_element,
         api::architecture::elements::get_element, api::architecture::elements::update_element,

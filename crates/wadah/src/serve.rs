@@ -97,7 +97,8 @@ impl App {
             gateway_url: format!("{scheme}://{}", gateway.local_addr()?),
             ..web
         };
-        let node = NodeState::new(gateway.drain_flag(), Some(gateway.feed_status()));
+        let node = NodeState::new(gateway.drain_flag(), Some(gateway.feed_status()))
+            .with_upstreams(Arc::new(UpstreamView(gateway.circuits())));
         let state = AppState::new(store, Arc::new(SystemClock), Arc::new(OsRandom), metrics, web)
             .with_keys(keys)
             .with_node(node.clone());
@@ -214,4 +215,14 @@ pub async fn shutdown_signal() {
         () = term => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// The gateway's circuits as the web crate's [`wadah_web::UpstreamHealth`] (the binary is the
+/// only crate that knows both).
+struct UpstreamView(wadah_gateway::CircuitView);
+
+impl wadah_web::UpstreamHealth for UpstreamView {
+    fn service_status(&self, service: &str) -> Option<(&'static str, &'static str)> {
+        self.0.service_status(service)
+    }
 }

@@ -247,3 +247,80 @@ pub async fn audit_keys_are_published_per_node(store: &dyn Store) {
         Err(StoreError::Duplicate { .. })
     ));
 }
+
+/// Traffic is counted per bucket, consumer/service pair and latency class, within scope, the
+/// window and the filters; an exchange without an outcome has no latency class.
+pub async fn audit_traffic_is_counted_per_bucket_and_class(store: &dyn Store) {
+    use crate::{TrafficQuery, latency_class};
+    store.index_audit(&traffic()).await.expect("index");
+    let query = TrafficQuery {
+        scope: AuditScope::All,
+        agency: None,
+        service: None,
+        from: at(T0),
+        to: at(T0 + 6000),
+        bucket_ms: 2000,
+    };
+    let rows = store.traffic(&query).await.expect("traffic");
+    let seen: Vec<(u32, String, Option<u8>, u64, u64, u64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.bucket,
+                format!(
+                    "{}/{}>{}/{}/{}",
+                    r.consumer_agency,
+                    r.consumer_application,
+                    r.service_agency,
+                    r.service_application,
+                    r.service
+                ),
+                r.latency_class,
+                r.requests,
+                r.client_errors,
+                r.server_errors,
+            )
+        })
+        .collect();
+    let three = Some(latency_class(3));
+    assert_eq!(
+        seen,
+        [
+            (0, "bpsdm/simpeg>dinsos/bansos/penerima".into(), three, 1, 0, 1),
+            (0, "dinsos/bansos>bpsdm/simpeg/pegawai".into(), three, 1, 0, 0),
+            (1, "dishub/parkir>bpsdm/simpeg/pegawai".into(), None, 1, 0, 0),
+            (2, "dinsos/bansos>bpsdm/absen/hadir".into(), three, 1, 1, 0),
+        ]
+    );
+
+    let count = |rows: Vec<crate::TrafficRow>| rows.iter().map(|r| r.requests).sum::<u64>();
+    let scoped = TrafficQuery {
+        scope: AuditScope::Agency(code("dishub")),
+        ..query.clone()
+    };
+    assert_eq!(count(store.traffic(&scoped).await.unwrap()), 1);
+    let one_service = TrafficQuery {
+        service: Some(("bpsdm".into(), "simpeg".into(), "pegawai".into())),
+        ..query.clone()
+    };
+    assert_eq!(count(store.traffic(&one_service).await.unwrap()), 2);
+    let one_agency = TrafficQuery {
+        agency: Some("dinsos".into()),
+        ..query.clone()
+    };
+    assert_eq!(count(store.traffic(&one_agency).await.unwrap()), 3);
+    let later = TrafficQuery {
+        from: at(T0 + 1000),
+        ..query.clone()
+    };
+    assert_eq!(count(store.traffic(&later).await.unwrap()), 3);
+
+    let too_many = TrafficQuery {
+        bucket_ms: 1,
+        ..query
+    };
+    assert!(matches!(
+        store.traffic(&too_many).await,
+        Err(StoreError::InvalidState(_))
+    ));
+}

@@ -84,7 +84,7 @@ pub async fn search_audit(
 }
 
 /// Splits `a/b/c` into at most `max` codes, each a valid code.
-fn codes(raw: &str, max: usize, field: &str) -> ApiResult<Vec<String>> {
+pub(crate) fn codes(raw: &str, max: usize, field: &str) -> ApiResult<Vec<String>> {
     let parts: Vec<&str> = raw.split('/').collect();
     if parts.len() > max || raw.len() > 200 {
         return Err(ApiError::invalid_query(format!(

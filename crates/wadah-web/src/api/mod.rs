@@ -20,6 +20,7 @@ pub mod requests;
 pub mod rights;
 pub mod services;
 pub mod tokens;
+pub mod traffic;
 pub mod upstream_credentials;
 pub mod users;
 
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .merge(tokens::routes())
         .merge(changes::routes())
         .merge(audit::routes())
+        .merge(traffic::routes())
         .merge(feedback::routes())
         .merge(assessments::routes())
         .merge(architecture::routes())

@@ -17,17 +17,22 @@
 //! | `…/aplikasi/{app}/layanan/baru`, `…/layanan/{svc}[/ubah]` | new, read, edit a service |
 //! | `/console/permohonan[/{id}]`, `…/{id}/keputusan` | access requests; decide one |
 //! | `/console/jejak` | evidence log search |
+//! | `/console/dasbor`, `/console/peta` | traffic dashboard; integration map (SVG) |
 //! | `/console/perubahan`, `/console/pengguna` | change log; users |
 //! | `/console/indeks/…` | SPBE self-assessments and the planner (see `assessments`) |
 //!
 //! # Modules
 //! `view`: the frame and generic views; `signin`: sign-in and sign-out; `registry`:
 //! agencies, applications and services (read); `forms`: application and service forms;
-//! `requests`: access requests and decisions; `records`: home, evidence log, change log, users.
+//! `requests`: access requests and decisions; `records`: home, evidence log, change log, users;
+//! `dashboard`: traffic dashboard and integration map, drawn by `charts` and `map_svg`.
 //! Sessions, CSRF and throttling are in [`crate::session`], shared with later portals.
 
 mod assessments;
+mod charts;
+mod dashboard;
 mod forms;
+mod map_svg;
 mod records;
 mod registry;
 mod requests;
@@ -80,6 +85,8 @@ pub fn routes() -> Router<AppState> {
         .route("/console/permohonan/{id}", get(requests::show))
         .route("/console/permohonan/{id}/keputusan", post(requests::decide))
         .route("/console/jejak", get(records::evidence))
+        .route("/console/dasbor", get(dashboard::dashboard))
+        .route("/console/peta", get(dashboard::map))
         .route("/console/perubahan", get(records::changes))
         .route("/console/pengguna", get(records::users))
         .merge(assessments::routes())

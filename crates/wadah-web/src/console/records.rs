@@ -19,7 +19,7 @@ use crate::portal::Lang;
 use crate::state::AppState;
 
 /// Waktu Indonesia Tengah: the evidence search reads and shows times in the city's zone.
-fn wita() -> FixedOffset {
+pub(crate) fn wita() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| Utc.fix())
 }
 

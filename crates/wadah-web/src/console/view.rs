@@ -79,6 +79,8 @@ fn nav(lang: Lang, here: &str, who: &SignedIn) -> Vec<Link> {
         ("/console/permohonan", "console-nav-requests"),
     ];
     if who.principal.audit_scope().is_some() {
+        items.push(("/console/dasbor", "console-nav-dashboard"));
+        items.push(("/console/peta", "console-nav-map"));
         items.push(("/console/jejak", "console-nav-evidence"));
     }
     if super::assessments::in_nav(&who.principal) {

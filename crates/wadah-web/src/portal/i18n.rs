@@ -198,6 +198,12 @@ mod tests {
             "to",
             "count",
             "period",
+            "when",
+            "requests",
+            "errors",
+            "consumer",
+            "service",
+            "granted",
         ]
         .into_iter()
         .map(|k| (Cow::Borrowed(k), FluentValue::from("x")))

@@ -47,7 +47,7 @@ fn ended(seq: u64, id: &str, status: u16) -> AuditEntry {
 
 /// dinsos/e-bansos → bpsdm/simpeg/pegawai (200); bpsdm/simpeg → dinsos/e-bansos/penerima
 /// (502); diskominfo/dashboard → dishub/parkir/tarif (200).
-async fn seed(app: &TestApp) {
+pub(crate) async fn seed(app: &TestApp) {
     let batch = AuditBatch {
         node: "gw-1".into(),
         entries: vec![

@@ -52,9 +52,9 @@ fn cookie_of(resp: &Resp) -> String {
 }
 
 /// A signed-in person: the cookie and the page's CSRF token.
-struct Session {
-    cookie: String,
-    csrf: String,
+pub(crate) struct Session {
+    pub(crate) cookie: String,
+    pub(crate) csrf: String,
 }
 
 fn csrf_of(html: &str) -> String {
@@ -62,7 +62,7 @@ fn csrf_of(html: &str) -> String {
     html[at..at + html[at..].find('"').unwrap()].to_owned()
 }
 
-async fn sign_in(app: &TestApp, username: &str) -> Session {
+pub(crate) async fn sign_in(app: &TestApp, username: &str) -> Session {
     set_password(app, username).await;
     let resp = try_sign_in(app, None, username, PASSWORD).await.status(303);
     let cookie = cookie_of(&resp);
@@ -73,7 +73,7 @@ async fn sign_in(app: &TestApp, username: &str) -> Session {
     }
 }
 
-async fn get(app: &TestApp, s: &Session, path: &str) -> Resp {
+pub(crate) async fn get(app: &TestApp, s: &Session, path: &str) -> Resp {
     app.get(path).header("cookie", &s.cookie).send().await
 }
 

@@ -31,5 +31,6 @@ mod readers;
 mod seed;
 mod services;
 mod snapshots;
+mod traffic;
 mod upstream_credentials;
 mod users;
