@@ -193,6 +193,10 @@ mod tests {
             "rank",
             "of",
             "percentile",
+            "service",
+            "application",
+            "office",
+            "contact",
         ]
         .into_iter()
         .map(|k| (Cow::Borrowed(k), FluentValue::from("x")))

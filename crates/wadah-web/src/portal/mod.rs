@@ -24,6 +24,7 @@
 //!   `search`: ranking and typo tolerance on top of the store's word search.
 //! - `pages`: the handlers; `assets`: static files; `security_headers`: CSP and friends.
 
+pub mod account;
 mod assets;
 mod catalog;
 pub mod feedback;
@@ -45,7 +46,7 @@ use crate::state::AppState;
 
 pub use i18n::Lang;
 pub use pages::not_found;
-pub(crate) use pages::{here, html, unavailable};
+pub(crate) use pages::{here, html, topic_label, unavailable};
 
 /// The public portal's routes, with the security headers on every response.
 pub fn routes() -> Router<AppState> {
