@@ -254,7 +254,7 @@ async fn a_developer_asks_for_access_the_provider_approves_and_the_developer_see
     };
     assert!(
         app.store
-            .list_requests(&pending, &PageRequest::default())
+            .list_requests(&pending, &PageRequest::first(100))
             .await
             .unwrap()
             .items
@@ -396,7 +396,7 @@ async fn credentials_show_their_secret_once_and_other_agencies_get_404(app: Test
     );
     let credential = app
         .store
-        .list_credentials(&code("bpsdm"), &code("simpeg"), &PageRequest::default())
+        .list_credentials(&code("bpsdm"), &code("simpeg"), &PageRequest::first(100))
         .await
         .unwrap()
         .items

@@ -156,6 +156,12 @@ fn print_welcome(creds: &DemoCredentials, path: &Path, sample_base: &str) {
         creds.admin.username
     );
     println!("  {}", path.display());
+    if let Some(staff) = &creds.staff {
+        println!(
+            "  Staff portal: {}/asn (sign in as '{}', password under .staff)",
+            creds.web_url, staff.username
+        );
+    }
     println!();
     println!(
         "  Try: curl -H \"Authorization: Bearer $(jq -r .admin.api_token {})\" {}/api/v1/agencies",
