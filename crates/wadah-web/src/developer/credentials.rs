@@ -140,11 +140,9 @@ pub async fn applications(State(state): State<AppState>, dev: Dev) -> Response {
     render(StatusCode::OK, &view)
 }
 
-fn codes(dev: &Dev, agency: &str, application: &str) -> Result<(Code, Code), Response> {
-    match (Code::parse(agency), Code::parse(application)) {
-        (Ok(a), Ok(b)) => Ok((a, b)),
-        _ => Err(dev.not_found()),
-    }
+/// The path's codes (`None`: no application can have them: a 404).
+fn codes(agency: &str, application: &str) -> Option<(Code, Code)> {
+    Code::parse(agency).ok().zip(Code::parse(application).ok())
 }
 
 fn new_fields(lang: Lang, form: &FormData) -> Vec<Field> {
@@ -256,9 +254,8 @@ pub async fn show(
     Path((agency, application)): Path<(String, String)>,
     done: Result<Query<Done>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let codes = match codes(&dev, &agency, &application) {
-        Ok(c) => c,
-        Err(r) => return r,
+    let Some(codes) = codes(&agency, &application) else {
+        return dev.not_found();
     };
     let notice = done
         .ok()
@@ -301,9 +298,8 @@ pub async fn create(
 ) -> Response {
     let base = format!("/developer/aplikasi/{agency}/{application}");
     let dev = posted_dev(&posted, lang, base.clone());
-    let codes = match codes(&dev, &agency, &application) {
-        Ok(c) => c,
-        Err(r) => return r,
+    let Some(codes) = codes(&agency, &application) else {
+        return dev.not_found();
     };
     let form = &posted.form;
     let expires = form.get("kedaluwarsa").trim();
@@ -371,9 +367,8 @@ pub async fn rotate(
 ) -> Response {
     let base = format!("/developer/aplikasi/{agency}/{application}");
     let dev = posted_dev(&posted, lang, base.clone());
-    let codes = match codes(&dev, &agency, &application) {
-        Ok(c) if id.len() <= 64 => c,
-        _ => return dev.not_found(),
+    let Some(codes) = codes(&agency, &application).filter(|_| id.len() <= 64) else {
+        return dev.not_found();
     };
     match api::credentials::rotate_credential(
         State(state),
@@ -400,9 +395,8 @@ pub async fn revoke(
 ) -> Response {
     let base = format!("/developer/aplikasi/{agency}/{application}");
     let dev = posted_dev(&posted, lang, base.clone());
-    let codes = match codes(&dev, &agency, &application) {
-        Ok(c) if id.len() <= 64 => c,
-        _ => return dev.not_found(),
+    let Some(codes) = codes(&agency, &application).filter(|_| id.len() <= 64) else {
+        return dev.not_found();
     };
     match api::credentials::revoke_credential(
         State(state),
