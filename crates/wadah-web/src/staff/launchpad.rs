@@ -286,3 +286,69 @@ pub fn tasks(launchpad: &Launchpad) -> Vec<String> {
     tasks.dedup();
     tasks.into_iter().map(str::to_owned).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn app(agency: &str, code: &str) -> Application {
+        serde_json::from_value(json!({
+            "agency": agency, "code": code, "name": format!("Aplikasi {code}"), "kind": "khusus",
+            "lifecycle": {"stage": "active"}, "audience": "asn",
+            "meta": {"version": 1, "created_at": "2026-01-01T00:00:00Z", "created_by": "t",
+                "updated_at": "2026-01-01T00:00:00Z", "updated_by": "t"}
+        }))
+        .unwrap()
+    }
+
+    fn service(agency: &str, code: &str, topics: &[&str], apps: &[&str]) -> PublicService {
+        serde_json::from_value(json!({
+            "agency": agency, "code": code, "name": format!("Layanan {code}"), "audience": "asn",
+            "topics": topics, "applications": apps,
+            "meta": {"version": 1, "created_at": "2026-01-01T00:00:00Z", "created_by": "t",
+                "updated_at": "2026-01-01T00:00:00Z", "updated_by": "t"}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn applications_take_the_task_of_the_service_they_realise_and_own_agency_comes_first() {
+        let apps = [
+            app("bpsdm", "presensi"),
+            app("dinsos", "absen"),
+            app("bpsdm", "lain"),
+        ];
+        let services = [
+            service("bpsdm", "hadir", &["kehadiran"], &["presensi"]),
+            service("dinsos", "hadir-dinsos", &["kehadiran"], &["absen"]),
+            service("bpsdm", "gaji", &["keuangan"], &[]),
+        ];
+        let pad = Launchpad {
+            entries: entries(&apps, &services),
+            agencies: BTreeMap::new(),
+        };
+        let dinsos = Code::parse("dinsos").unwrap();
+        let groups = grouped(&pad, &Filter::default(), Some(&dinsos));
+        let tasks: Vec<&str> = groups.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(tasks, ["kehadiran", "keuangan", OTHER]);
+        let attendance: Vec<&str> = groups[0].1.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(
+            attendance,
+            [
+                "Layanan hadir-dinsos",
+                "Aplikasi absen",
+                "Layanan hadir",
+                "Aplikasi presensi"
+            ]
+        );
+        let filter = Filter {
+            query: "PRESEN".into(),
+            ..Filter::default()
+        };
+        let found = grouped(&pad, &filter, None);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].1[0].name, "Aplikasi presensi");
+    }
+}
