@@ -1,30 +1,28 @@
-//! Asking for access and following one's requests, for a signed-in developer or agency admin.
+//! Asking for access, for a signed-in developer or agency admin.
 //!
 //! - `GET|POST /developer/{agency}/{application}/{service}/akses`: the request form (which of
 //!   the person's applications asks, purpose, legal basis, optionally methods and path
 //!   patterns). The post calls the admin API's own [`api::requests::create_request`] with the
 //!   session's caller, so who may ask for what is decided there, never here; a refusal of the
 //!   domain's rules comes back next to its field, in the reader's language, with what was typed.
-//! - `GET /developer/permohonan`: the person's requests (their application's, or their
-//!   agency's), each with its status, the provider's decision and reason, and once approved
-//!   the right granted and its limits. Opening it marks decisions as seen (the badge).
+//!
+//! "My requests" (`GET /developer/permohonan`) is in `my_requests`.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 use serde_json::{Value, json};
-use wadah_domain::access::{AccessRequest, AccessRequestSpec, RequestStatus};
+use wadah_domain::access::AccessRequestSpec;
 use wadah_domain::application::Application;
 use wadah_store::{ApplicationFilter, PageRequest};
 
-use super::signed::{self, Dev};
+use super::signed::Dev;
 use crate::codes::ErrorCode;
 use crate::console::view::{Field, render};
-use crate::portal::account::{MY_REQUESTS, account};
+use crate::portal::Lang;
+use crate::portal::account::MY_REQUESTS;
 use crate::portal::layout::Layout;
-use crate::portal::{Lang, format};
 use crate::session::Posted;
 use crate::state::AppState;
 use crate::{api, extract};
@@ -49,30 +47,6 @@ impl FormView {
     pub fn has_errors(&self) -> bool {
         self.error.is_some() || self.fields.iter().any(|f| f.error.is_some())
     }
-}
-
-/// One request as "my requests" shows it.
-#[derive(Debug)]
-pub struct Row {
-    pub service: String,
-    pub service_href: String,
-    pub consumer: String,
-    pub status: String,
-    pub is_new: bool,
-    pub approved: bool,
-    pub created: String,
-    pub decided: String,
-    pub reason: String,
-    /// The right's limits, once approved.
-    pub limits: Vec<(String, String)>,
-}
-
-#[derive(Template)]
-#[template(path = "developer/requests.html")]
-struct RequestsPage {
-    page: Layout,
-    notice: Option<String>,
-    rows: Vec<Row>,
 }
 
 /// The form's fields and the spec's fields they feed, in order.
@@ -294,139 +268,6 @@ pub async fn submit(
         f.error = Some(lang.t(&format!("dev-invalid-{field}")));
     }
     show_form(&dev, &path, &name, fields, None, StatusCode::UNPROCESSABLE_ENTITY)
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct ListParams {
-    #[serde(default)]
-    baru: String,
-}
-
-fn status_label(lang: Lang, status: RequestStatus) -> String {
-    lang.t(&format!("console-status-{}", status.as_str()))
-}
-
-/// The right granted by an approved request, as label/value pairs.
-async fn limits(state: &AppState, dev: &Dev, r: &AccessRequest) -> Vec<(String, String)> {
-    let lang = dev.lang;
-    let Some(right_id) = &r.right else {
-        return Vec::new();
-    };
-    let right = match api::rights::get_right(
-        State(state.clone()),
-        dev.who.caller(),
-        extract::Path(right_id.clone()),
-    )
-    .await
-    {
-        Ok(right) => right.into_parts().1,
-        Err(_) => return vec![(lang.t("dev-right"), lang.t("dev-right-gone"))],
-    };
-    let default_limit = state
-        .store()
-        .get_service(&right.spec.service)
-        .await
-        .map(|s| s.spec.default_limit_per_minute)
-        .ok();
-    let rate = match (right.spec.limit_per_minute, default_limit) {
-        (Some(n), _) => lang.t_count("dev-rate", n as usize),
-        (None, Some(n)) => format!(
-            "{} ({})",
-            lang.t_count("dev-rate", n as usize),
-            lang.t("dev-rate-default")
-        ),
-        (None, None) => lang.t("dev-rate-default"),
-    };
-    let join = |items: Vec<String>| {
-        if items.is_empty() {
-            lang.t("dev-all")
-        } else {
-            items.join(", ")
-        }
-    };
-    vec![
-        (lang.t("dev-right"), right.id.clone()),
-        (
-            lang.t("dev-field-methods"),
-            join(
-                right
-                    .spec
-                    .methods
-                    .iter()
-                    .map(|m| format!("{m:?}").to_uppercase())
-                    .collect(),
-            ),
-        ),
-        (
-            lang.t("dev-field-paths"),
-            join(right.spec.paths.iter().map(|p| String::from(p.clone())).collect()),
-        ),
-        (lang.t("dev-limit"), rate),
-        (
-            lang.t("dev-expires"),
-            right
-                .spec
-                .expires_at
-                .map_or_else(|| lang.t("dev-never"), |t| format::date(lang, t)),
-        ),
-    ]
-}
-
-/// `GET /developer/permohonan`.
-pub async fn list(
-    State(state): State<AppState>,
-    dev: Dev,
-    headers: HeaderMap,
-    params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let lang = dev.lang;
-    let query = api::requests::AccessRequestQuery {
-        limit: Some(200),
-        ..signed::own_requests(&dev.who)
-    };
-    let page =
-        match api::requests::list_requests(State(state.clone()), dev.who.caller(), extract::Query(query))
-            .await
-        {
-            Ok(p) => p.0,
-            Err(e) => return dev.fail(&e),
-        };
-    let seen = signed::seen_at(&headers);
-    let mut rows = Vec::new();
-    for r in &page.items {
-        let s = &r.spec.service;
-        rows.push(Row {
-            service: s.to_string(),
-            service_href: format!("/developer/{}/{}/{}", s.agency, s.application, s.service),
-            consumer: match &r.spec.consumer.application {
-                Some(app) => format!("{}/{app}", r.spec.consumer.agency),
-                None => r.spec.consumer.agency.to_string(),
-            },
-            status: status_label(lang, r.status),
-            is_new: signed::is_new(r.status, r.decided_at, seen),
-            approved: r.status == RequestStatus::Approved,
-            created: format::date(lang, r.meta.created_at),
-            decided: r.decided_at.map(|t| format::date(lang, t)).unwrap_or_default(),
-            reason: r.reason.clone(),
-            limits: if r.status == RequestStatus::Approved {
-                limits(&state, &dev, r).await
-            } else {
-                Vec::new()
-            },
-        });
-    }
-    let created = params
-        .ok()
-        .map(|Query(p)| p.baru)
-        .filter(|id| page.items.iter().any(|r| r.id == *id));
-    let view = RequestsPage {
-        page: Layout::new(lang, lang.t("dev-nav-requests"), &dev.here)
-            .with_account(account(lang, &dev.here, &dev.who, 0)),
-        notice: created.map(|_| lang.t("dev-request-sent")),
-        rows,
-    };
-    let cookie = signed::seen_cookie(state.now(), dev.who.https());
-    crate::session::with_cookie(render(StatusCode::OK, &view), &cookie)
 }
 
 #[cfg(test)]

@@ -24,10 +24,12 @@
 //! - `openapi_view`: document → view, defensive against hostile documents;
 //! - `pages`: the public handlers and their templates' data;
 //! - `signed`: the signed-in person, frame, badge of new decisions, error pages;
-//! - `access`: asking for access and "my requests"; `credentials`: credential management.
+//! - `access`: asking for access; `my_requests`: requests, decisions, rights and limits;
+//!   `credentials`: credential management.
 
 mod access;
 mod credentials;
+mod my_requests;
 pub mod openapi_view;
 mod pages;
 mod signed;
@@ -53,7 +55,7 @@ pub fn routes() -> Router<AppState> {
             "/developer/{agency}/{application}/{service}/akses",
             get(access::form).post(access::submit),
         )
-        .route("/developer/permohonan", get(access::list))
+        .route("/developer/permohonan", get(my_requests::list))
         .route("/developer/aplikasi", get(credentials::applications))
         .route(
             "/developer/aplikasi/{agency}/{application}",

@@ -167,7 +167,7 @@ pub async fn directory(
         Ok(found) => found,
         Err(StoreError::InvalidState(_)) => {
             page.empty = Some(lang.t("search-too-long"));
-            return html(StatusCode::OK, &page);
+            return signed::private_if_signed_in(html(StatusCode::OK, &page), &page.page);
         }
         Err(e) => return unavailable(lang, &here, &e),
     };
@@ -188,7 +188,7 @@ pub async fn directory(
         page.summary = lang.t_count("dev-services-count", found.items.len());
     }
     page.agencies = group(&state, lang, found.items).await;
-    html(StatusCode::OK, &page)
+    signed::private_if_signed_in(html(StatusCode::OK, &page), &page.page)
 }
 
 /// Groups a page of services (ordered by agency/application/service) under their agency's
@@ -314,7 +314,7 @@ pub async fn service(
         );
         page.api = Some(api);
     }
-    html(StatusCode::OK, &page)
+    signed::private_if_signed_in(html(StatusCode::OK, &page), &page.page)
 }
 
 /// `GET /developer/{agency}/{application}/{service}/openapi`: the document, verbatim, as a

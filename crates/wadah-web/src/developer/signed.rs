@@ -195,3 +195,14 @@ pub async fn public_layout(
         _ => layout,
     }
 }
+
+/// A page that shows who is signed in (and their form token) must not be kept by any cache.
+pub fn private_if_signed_in(mut response: Response, layout: &Layout) -> Response {
+    if layout.account.is_some() {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        );
+    }
+    response
+}

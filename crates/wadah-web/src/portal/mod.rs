@@ -19,7 +19,8 @@
 //!
 //! # Modules
 //! - `i18n`: the language of a request and its messages; `format`: numbers and dates per
-//!   language; `layout`: the frame every page shares (later portals reuse it).
+//!   language; `layout`: the frame every page shares (later portals reuse it); `account`:
+//!   the signed-in links of that frame on the staff and developer portals.
 //! - `catalog`: the in-memory copy of the public catalogue, refreshed by registry version;
 //!   `search`: ranking and typo tolerance on top of the store's word search.
 //! - `pages`: the handlers; `assets`: static files; `security_headers`: CSP and friends.

@@ -299,7 +299,12 @@ async fn a_developer_asks_for_access_the_provider_approves_and_the_developer_see
     );
 
     // The developer is told on the developer pages, then sees the right and its limits.
-    let directory = get(&app, &dev, "/developer").await.ok().text();
+    let directory = get(&app, &dev, "/developer").await.ok();
+    assert_eq!(
+        directory.headers["cache-control"], "no-store",
+        "a page with a form token"
+    );
+    let directory = directory.text();
     assert!(
         directory.contains("Permohonan saya <span class=\"badge\">1 baru</span>"),
         "{directory}"
