@@ -588,6 +588,7 @@ async fn console_journey(client: Client, web: String, username: String, password
         .click()
         .await
         .expect("submit");
+    wait_away_from(c, "/console/masuk").await;
     assert_eq!(c.current_url().await.expect("url").path(), "/console/instansi");
     let cookie = c
         .execute("return document.cookie;", vec![])
@@ -669,6 +670,11 @@ async fn console_journey(client: Client, web: String, username: String, password
         .click()
         .await
         .expect("submit");
+    // The click does not wait for the answer page.
+    c.wait()
+        .for_element(Locator::Css(".error-summary"))
+        .await
+        .expect("the form comes back with its errors");
     let text = body_text(c).await;
     assert!(text.contains("Kode harus 2–32 karakter"), "{text}");
     let kept = c
