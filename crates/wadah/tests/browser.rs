@@ -570,6 +570,10 @@ async fn console_journey(client: Client, web: String, username: String, password
         .click()
         .await
         .expect("submit");
+    c.wait()
+        .for_element(Locator::Css("#masuk-error"))
+        .await
+        .expect("the refusal");
     assert!(
         body_text(c)
             .await
@@ -706,6 +710,10 @@ async fn console_journey(client: Client, web: String, username: String, password
         .click()
         .await
         .expect("click");
+    c.wait()
+        .for_element(Locator::Css("#f-username"))
+        .await
+        .expect("the sign-in page");
     assert_eq!(c.current_url().await.expect("url").path(), "/console/masuk");
     c.goto(&format!("{web}/console")).await.expect("home again");
     assert_eq!(
