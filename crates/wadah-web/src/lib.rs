@@ -33,6 +33,7 @@ pub mod portal;
 mod response;
 pub mod session;
 pub mod spbe;
+pub mod staff;
 mod state;
 pub mod telemetry;
 
@@ -63,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .merge(portal::routes())
         .merge(developer::routes())
         .merge(console::routes())
+        .merge(staff::routes())
         .route(
             "/api/v1/openapi.json",
             get(move || async move {

@@ -575,6 +575,10 @@ async fn console_journey(client: Client, web: String, username: String, password
         .click()
         .await
         .expect("submit");
+    c.wait()
+        .for_element(Locator::Css("#masuk-error"))
+        .await
+        .expect("the refusal");
     assert!(
         body_text(c)
             .await
@@ -593,6 +597,7 @@ async fn console_journey(client: Client, web: String, username: String, password
         .click()
         .await
         .expect("submit");
+    wait_away_from(c, "/console/masuk").await;
     assert_eq!(c.current_url().await.expect("url").path(), "/console/instansi");
     let cookie = c
         .execute("return document.cookie;", vec![])
@@ -675,6 +680,11 @@ async fn console_journey(client: Client, web: String, username: String, password
         .click()
         .await
         .expect("submit");
+    // The click does not wait for the answer page.
+    c.wait()
+        .for_element(Locator::Css(".error-summary"))
+        .await
+        .expect("the form comes back with its errors");
     let text = body_text(c).await;
     assert!(text.contains("Kode harus 2–32 karakter"), "{text}");
     let kept = c
@@ -706,6 +716,10 @@ async fn console_journey(client: Client, web: String, username: String, password
         .click()
         .await
         .expect("click");
+    c.wait()
+        .for_element(Locator::Css("#f-username"))
+        .await
+        .expect("the sign-in page");
     assert_eq!(c.current_url().await.expect("url").path(), "/console/masuk");
     c.goto(&format!("{web}/console")).await.expect("home again");
     assert_eq!(
@@ -746,4 +760,237 @@ async fn index_pages(c: &Client, axe: &str, web: &str) {
         text.contains("· Sangat Baik") && text.contains("Tambahkan ke Peta Rencana"),
         "{text}"
     );
+}
+
+/// The password of a demo person (`users`, or `staff` for the civil servant).
+fn demo_password(demo: &Demo, username: &str) -> String {
+    if demo.creds["staff"]["username"] == username {
+        return demo.creds["staff"]["password"]
+            .as_str()
+            .expect("staff password")
+            .to_owned();
+    }
+    let users = demo.creds["users"].as_array().expect("users");
+    let user = users
+        .iter()
+        .find(|u| u["username"] == username)
+        .expect("a demo user");
+    user["password"].as_str().expect("password").to_owned()
+}
+
+/// Waits (bounded) until the page's path is no longer `path`: a click does not wait for the
+/// navigation it starts.
+async fn wait_away_from(c: &Client, path: &str) {
+    for _ in 0..100 {
+        if c.current_url().await.is_ok_and(|u| u.path() != path) {
+            return;
+        }
+        std::thread::park_timeout(Duration::from_millis(100));
+    }
+    panic!("still on {path}");
+}
+
+/// Signs in through the form, coming back to `next`; signs out whoever was signed in first.
+async fn sign_in_as(c: &Client, web: &str, username: &str, password: &str, next: &str) {
+    c.goto(&format!("{web}/console/masuk?kembali={next}"))
+        .await
+        .expect("open sign-in");
+    if let Ok(out) = c.find(Locator::Css(".signout button")).await {
+        out.click().await.expect("sign out");
+        c.wait()
+            .for_element(Locator::Css("#f-username"))
+            .await
+            .expect("signed out");
+        c.goto(&format!("{web}/console/masuk?kembali={next}"))
+            .await
+            .expect("open sign-in");
+    }
+    c.find(Locator::Css("#f-username"))
+        .await
+        .expect("username")
+        .send_keys(username)
+        .await
+        .expect("type");
+    c.find(Locator::Css("#f-password"))
+        .await
+        .expect("password")
+        .send_keys(password)
+        .await
+        .expect("type");
+    c.find(Locator::Css("form[action='/console/masuk'] button"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("sign in");
+    wait_away_from(c, "/console/masuk").await;
+}
+
+#[test]
+fn a_developer_gets_access_and_a_key_and_a_civil_servant_uses_the_staff_portal() {
+    let Some(tools) = tools() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let demo = Demo::start(dir.path());
+    let driver = Driver::start();
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let c = driver.browser().await;
+        let journey = front_doors_journey(&c, &demo, &tools.axe).await;
+        let _ = c.close().await;
+        journey
+    });
+    demo.stop();
+}
+
+async fn front_doors_journey(c: &Client, demo: &Demo, axe: &str) {
+    let web = demo.creds["web_url"].as_str().expect("web_url").to_owned();
+    // 1. A developer of Dinas Sosial's e-Bansos asks for BPSDM's training schedule.
+    let form = "/developer/bpsdm/simdiklat/jadwal/akses";
+    sign_in_as(c, &web, "dev-ebansos", &demo_password(demo, "dev-ebansos"), form).await;
+    let at = c.current_url().await.expect("url");
+    assert_eq!(at.path(), form, "{}", body_text(c).await);
+    screenshot(c, "developer-request-form").await;
+    accessibility(c, axe, form).await;
+    c.find(Locator::Css("#f-tujuan"))
+        .await
+        .expect("purpose")
+        .send_keys("Menampilkan jadwal pelatihan kepada pendamping sosial.")
+        .await
+        .expect("type");
+    c.find(Locator::Css("#f-dasar_hukum"))
+        .await
+        .expect("legal basis")
+        .send_keys("Perjanjian kerja sama BPSDM–Dinsos (contoh)")
+        .await
+        .expect("type");
+    c.find(Locator::Css("form.console-form button"))
+        .await
+        .expect("send")
+        .click()
+        .await
+        .expect("send");
+    wait_away_from(c, form).await;
+    let url = c.current_url().await.expect("url");
+    let id = url
+        .query_pairs()
+        .find(|(k, _)| k == "baru")
+        .expect("the new request")
+        .1
+        .into_owned();
+    assert!(body_text(c).await.contains("Menunggu keputusan"));
+
+    // 2. BPSDM's admin approves it in the console.
+    sign_in_as(
+        c,
+        &web,
+        "admin-bpsdm",
+        &demo_password(demo, "admin-bpsdm"),
+        &format!("/console/permohonan/{id}"),
+    )
+    .await;
+    c.find(Locator::Css("form[action$='/keputusan'] button"))
+        .await
+        .expect("approve")
+        .click()
+        .await
+        .expect("approve");
+    c.wait()
+        .for_element(Locator::XPath("//dd[text()='Disetujui']"))
+        .await
+        .expect("approved");
+
+    // 3. The developer is told, sees the right and its limits, and creates an API key.
+    sign_in_as(
+        c,
+        &web,
+        "dev-ebansos",
+        &demo_password(demo, "dev-ebansos"),
+        "/developer",
+    )
+    .await;
+    let text = body_text(c).await;
+    assert!(
+        text.to_lowercase().contains("1 baru"),
+        "the new decision is announced: {} {text}",
+        c.current_url().await.expect("url")
+    );
+    c.goto(&format!("{web}/developer/permohonan"))
+        .await
+        .expect("my requests");
+    let text = body_text(c).await;
+    assert!(
+        text.contains("Disetujui") && text.contains("permintaan per menit"),
+        "{text}"
+    );
+    screenshot(c, "developer-requests").await;
+    accessibility(c, axe, "/developer/permohonan").await;
+    c.goto(&format!("{web}/developer/aplikasi/dinsos/e-bansos"))
+        .await
+        .expect("credentials");
+    accessibility(c, axe, "/developer/aplikasi/dinsos/e-bansos").await;
+    c.find(Locator::Css("#f-nama"))
+        .await
+        .expect("name")
+        .send_keys("uji-browser")
+        .await
+        .expect("type");
+    c.find(Locator::Css("section form.console-form button"))
+        .await
+        .expect("create")
+        .click()
+        .await
+        .expect("create");
+    let key = c
+        .wait()
+        .for_element(Locator::Css("#rahasia"))
+        .await
+        .expect("the secret")
+        .text()
+        .await
+        .expect("text");
+    assert!(key.starts_with("wdh_"), "{key}");
+    screenshot(c, "developer-secret").await;
+    accessibility(c, axe, "secret").await;
+
+    // 4. The key calls the service through the gateway once it has seen the new right.
+    let mut status = 0;
+    for _ in 0..100 {
+        status = demo.gateway_get("/bpsdm/simdiklat/jadwal/jadwal", Some(&key)).0;
+        if status == 200 {
+            break;
+        }
+        std::thread::park_timeout(Duration::from_millis(100));
+    }
+    assert_eq!(status, 200, "the gateway admits the new key under the new right");
+
+    // 5. A civil servant signs in and lands on the staff portal.
+    sign_in_as(
+        c,
+        &web,
+        "asn-bpsdm",
+        &demo_password(demo, "asn-bpsdm"),
+        "/console",
+    )
+    .await;
+    assert_eq!(c.current_url().await.expect("url").path(), "/asn");
+    let text = body_text(c).await;
+    for expected in [
+        "Portal ASN",
+        "Kehadiran",
+        "Presensi ASN Online",
+        "Pengajuan Cuti ASN",
+    ] {
+        assert!(text.contains(expected), "/asn lacks {expected:?}:\n{text}");
+    }
+    assert!(
+        !text.contains("Pengajuan Bantuan Sosial"),
+        "public services stay off /asn"
+    );
+    screenshot(c, "staff-portal").await;
+    accessibility(c, axe, "/asn").await;
+    c.set_window_size(390, 844).await.expect("phone size");
+    screenshot(c, "staff-portal-phone").await;
+    accessibility(c, axe, "/asn (phone)").await;
 }

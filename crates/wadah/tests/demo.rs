@@ -32,6 +32,15 @@ fn the_demo_serves_the_bontang_pilot_and_survives_a_restart() {
         Some(5),
         "one person per role"
     );
+    assert_eq!(
+        demo.creds["staff"]["username"], "asn-bpsdm",
+        "the staff portal's civil servant"
+    );
+    assert!(
+        demo.creds["staff"]["password"]
+            .as_str()
+            .is_some_and(|p| !p.is_empty())
+    );
     assert_eq!(demo.get("/healthz", None).0, 200);
     assert_eq!(demo.get("/readyz", None).0, 200);
 

@@ -527,3 +527,110 @@ console-map-granted = yes
 console-map-not-granted = no
 console-map-whole-agency = all applications of { $agency }
 console-map-tip = { $consumer } → { $service }: { $requests } requests, { $errors } server errors; access right: { $granted }
+## Staff portal (/asn)
+staff-nav = Staff portal
+staff-title = Staff portal (ASN)
+staff-intro = Applications and administrative services for civil servants, grouped by task. Those of your own agency come first.
+staff-filter-label = Filter by words
+staff-agency-label = Agency
+staff-task-label = Task
+staff-filter-button = Filter
+staff-all-agencies = All agencies
+staff-all-tasks = All tasks
+staff-tasks-nav = Tasks
+staff-count = { $n ->
+    [one] One application or service
+   *[other] { $shown } applications and services
+}
+staff-none = No applications or services for civil servants are registered yet.
+staff-none-found = Nothing matches this filter. Try other words or all agencies.
+staff-own-agency = your agency
+staff-through = Through
+staff-open = Open
+staff-task-other = Other
+staff-kind-service = Service
+staff-kind-application = Application
+staff-reach-office = Not available online yet. Go to: { $office }
+staff-reach-contact = No web address is registered yet. Contact: { $contact }
+staff-reach-agency = No web address is registered yet. Ask your agency's IT staff.
+topic-kinerja = Performance
+topic-kehadiran = Attendance
+topic-keuangan = Finance
+
+## Developer portal: the signed-in part
+dev-nav-requests = My requests
+dev-nav-applications = My applications
+dev-new-decisions = { $n ->
+   *[other] { $shown } new
+}
+dev-forbidden-title = Not allowed
+dev-forbidden-text = Your role does not allow this for that application.
+dev-role-text = This page is for application developers and agency admins.
+dev-back-directory = Back to the API directory
+dev-request-access = Request access
+dev-request-title = Request access to { $service }
+dev-request-intro = The providing agency decides on the purpose and the legal basis. You will see its decision under My requests.
+dev-request-submit = Send the request
+dev-field-application = Requesting application
+dev-hint-application = Write it as agency/application, for example bpsdm/simpeg.
+dev-field-purpose = Purpose of the data use
+dev-hint-purpose = What the data is needed for (at least 10 characters).
+dev-field-legal-basis = Legal basis
+dev-hint-legal-basis = The regulation or agreement that allows this exchange.
+dev-field-methods = HTTP methods
+dev-hint-methods = Optional, comma-separated (GET, POST). Empty: every method.
+dev-field-paths = Paths
+dev-hint-paths = Optional, one pattern per line, for example /pegawai/*. Empty: every path.
+dev-invalid-aplikasi = Choose the application you act for.
+dev-invalid-tujuan = Describe the purpose in 10 to 4,000 characters.
+dev-invalid-dasar_hukum = Name the legal basis (at most 300 characters).
+dev-invalid-metode = Use known HTTP methods: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS.
+dev-invalid-jalur = Each pattern starts with / and has no spaces, '..' or '?'; '*' stands for one segment, a final '**' for the rest.
+dev-request-sent = Request sent. The providing agency will decide on it.
+dev-requests-intro = Your applications' access requests, the provider's decisions with their reasons, and the rights granted.
+dev-requests-none = No requests yet. Open a service in the API directory and choose Request access.
+dev-new = new
+dev-decided = Decided
+dev-right = Access right
+dev-right-gone = This right has been withdrawn.
+dev-limit = Rate limit
+dev-rate = { $n ->
+    [one] One request per minute
+   *[other] { $shown } requests per minute
+}
+dev-rate-default = the service's default
+dev-all = all
+dev-expires = Valid until
+dev-never = no end date
+dev-go-credentials = Manage the application's credentials
+dev-applications-intro = The applications you act for. Choose one to manage its credentials.
+dev-applications-none = You do not act for any application yet.
+dev-credentials-title = Credentials of { $application }
+dev-credentials = Credentials
+dev-credentials-none = This application has no credentials yet.
+dev-col-hint = Starts with
+dev-col-actions = Actions
+dev-kind-api_key = API key
+dev-kind-oauth_client = OAuth2 client
+dev-kind-certificate = Client certificate
+dev-credential-active = Active
+dev-credential-revoked = Revoked
+dev-credential-expired = Expired
+dev-credential-revoked-notice = Credential revoked. Calls with it are refused at once.
+dev-credential-new = New credential
+dev-credential-create = Create credential
+dev-field-credential-name = Name
+dev-hint-credential-name = For example production or testing.
+dev-field-kind = Kind
+dev-field-expires = Expires
+dev-hint-expires = Optional, a date in the future.
+dev-invalid-nama = Give a name of 1 to 200 characters.
+dev-invalid-jenis = Choose an API key or an OAuth2 client.
+dev-invalid-kedaluwarsa = Write a date in the future (yyyy-mm-dd).
+dev-rotate = Rotate secret
+dev-revoke = Revoke
+dev-secret-created = Credential created
+dev-secret-rotated = Secret rotated
+dev-secret-once = Copy this secret now. Wadah keeps only its digest; it will not be shown again.
+dev-secret = Secret
+dev-secret-done = I have stored it

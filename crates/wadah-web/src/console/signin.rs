@@ -35,9 +35,12 @@ pub struct NextParam {
     kembali: String,
 }
 
-/// Only a console path is followed after sign-in (never another site: no open redirect).
+/// Only a path of the console or of the signed-in portals (`/asn`, `/developer`) is followed
+/// after sign-in (never another site: no open redirect).
 fn safe_next(raw: &str) -> String {
-    let ok = raw.starts_with("/console")
+    let ok = ["/console", "/asn", "/developer"]
+        .iter()
+        .any(|p| raw.starts_with(p))
         && !raw.starts_with("//")
         && !raw.contains(['\\', '\r', '\n'])
         && raw.len() <= 2048
@@ -117,6 +120,12 @@ pub async fn submit(State(state): State<AppState>, request: Request) -> Response
             return page(lang, StatusCode::TOO_MANY_REQUESTS, error, username, &next);
         }
     };
+    // Staff administer nothing: their front door is the staff portal, not the console.
+    let next = if user.spec.role == wadah_domain::user::Role::Staff && next.starts_with("/console") {
+        crate::console::STAFF_HOME.to_owned()
+    } else {
+        next
+    };
     let https = state.config().sessions.is_https(&parts.uri, &parts.headers);
     match session::start(&state, &user, SignInMethod::Local, https).await {
         Ok(cookie) => session::with_cookie(Redirect::to(&next).into_response(), &cookie),
@@ -143,6 +152,8 @@ mod tests {
     #[test]
     fn only_console_paths_are_followed_after_sign_in() {
         assert_eq!(safe_next("/console/instansi/bpsdm"), "/console/instansi/bpsdm");
+        assert_eq!(safe_next("/asn"), "/asn");
+        assert_eq!(safe_next("/developer/permohonan"), "/developer/permohonan");
         for bad in [
             "https://evil.example",
             "//evil.example",

@@ -8,7 +8,7 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use wadah_domain::Code;
@@ -16,6 +16,7 @@ use wadah_domain::service::{Classification, Service, ServiceRef, Visibility};
 use wadah_store::{PageRequest, ServiceFilter, StoreError};
 
 use super::openapi_view::{self, ApiView};
+use super::signed;
 use crate::pagination::{decode_cursor, encode_cursor};
 use crate::portal::i18n::Lang;
 use crate::portal::layout::{Layout, encode_component};
@@ -69,6 +70,8 @@ struct DirectoryPage {
 #[template(path = "developer/service.html")]
 struct ServicePage {
     page: Layout,
+    /// The access request form (sign-in first when needed).
+    request_href: String,
     name: String,
     description: String,
     agency_name: String,
@@ -134,13 +137,14 @@ pub async fn directory(
     State(state): State<AppState>,
     lang: Lang,
     uri: OriginalUri,
+    headers: HeaderMap,
     params: Result<Query<DirectoryParams>, QueryRejection>,
 ) -> Response {
     let here = here(&uri);
     let (raw_q, cursor) = params.map(|Query(p)| (p.q, p.cursor)).unwrap_or_default();
     let query: String = raw_q.trim().chars().take(MAX_QUERY_CHARS).collect();
     let mut page = DirectoryPage {
-        page: Layout::new(lang, lang.t("dev-title"), &here),
+        page: signed::public_layout(&state, lang, lang.t("dev-title"), &here, &uri.0, &headers).await,
         query: query.clone(),
         summary: String::new(),
         empty: None,
@@ -163,7 +167,7 @@ pub async fn directory(
         Ok(found) => found,
         Err(StoreError::InvalidState(_)) => {
             page.empty = Some(lang.t("search-too-long"));
-            return html(StatusCode::OK, &page);
+            return signed::private_if_signed_in(html(StatusCode::OK, &page), &page.page);
         }
         Err(e) => return unavailable(lang, &here, &e),
     };
@@ -184,7 +188,7 @@ pub async fn directory(
         page.summary = lang.t_count("dev-services-count", found.items.len());
     }
     page.agencies = group(&state, lang, found.items).await;
-    html(StatusCode::OK, &page)
+    signed::private_if_signed_in(html(StatusCode::OK, &page), &page.page)
 }
 
 /// Groups a page of services (ordered by agency/application/service) under their agency's
@@ -234,7 +238,7 @@ async fn group(state: &AppState, lang: Lang, services: Vec<Service>) -> Vec<Agen
 
 /// The published service at the path, or the response to give instead (404 for a missing or
 /// unpublished service alike).
-async fn published(
+pub(super) async fn published(
     state: &AppState,
     lang: Lang,
     here: &str,
@@ -265,6 +269,7 @@ pub async fn service(
     Extension(cache): Extension<Arc<ViewCache>>,
     lang: Lang,
     uri: OriginalUri,
+    headers: HeaderMap,
     Path(path): Path<(String, String, String)>,
 ) -> Response {
     let here = here(&uri);
@@ -283,7 +288,8 @@ pub async fn service(
     let gateway = state.config().gateway_url.trim_end_matches('/').to_owned();
     let route = service_path(&s);
     let mut page = ServicePage {
-        page: Layout::new(lang, s.spec.name.as_str(), &here),
+        page: signed::public_layout(&state, lang, s.spec.name.as_str(), &here, &uri.0, &headers).await,
+        request_href: format!("/developer/{route}/akses"),
         name: s.spec.name.as_str().to_owned(),
         description: s.spec.description.as_str().to_owned(),
         agency_name,
@@ -308,7 +314,7 @@ pub async fn service(
         );
         page.api = Some(api);
     }
-    html(StatusCode::OK, &page)
+    signed::private_if_signed_in(html(StatusCode::OK, &page), &page.page)
 }
 
 /// `GET /developer/{agency}/{application}/{service}/openapi`: the document, verbatim, as a

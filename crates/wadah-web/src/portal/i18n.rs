@@ -204,6 +204,9 @@ mod tests {
             "consumer",
             "service",
             "granted",
+            "application",
+            "office",
+            "contact",
         ]
         .into_iter()
         .map(|k| (Cow::Borrowed(k), FluentValue::from("x")))

@@ -13,6 +13,25 @@ pub struct Layout {
     pub title: String,
     /// The path and query of this page, for the language switch to come back to.
     here: String,
+    /// The signed-in person's links and sign-out form (staff and developer portal pages).
+    pub account: Option<Account>,
+}
+
+/// A link of the signed-in navigation, with an optional badge ("2 baru").
+#[derive(Debug, Clone)]
+pub struct AccountLink {
+    pub href: String,
+    pub label: String,
+    pub current: bool,
+    pub badge: Option<String>,
+}
+
+/// Who is signed in, as the shared frame shows them: their links and the sign-out form.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub name: String,
+    pub csrf: String,
+    pub links: Vec<AccountLink>,
 }
 
 impl Layout {
@@ -21,7 +40,14 @@ impl Layout {
             lang,
             title: title.into(),
             here: here.to_owned(),
+            account: None,
         }
+    }
+
+    /// The same frame with the signed-in person's links and sign-out form.
+    pub fn with_account(mut self, account: Account) -> Self {
+        self.account = Some(account);
+        self
     }
 
     /// A message in the page's language (for templates: `{{ page.t("key") }}`).

@@ -19,11 +19,13 @@
 //!
 //! # Modules
 //! - `i18n`: the language of a request and its messages; `format`: numbers and dates per
-//!   language; `layout`: the frame every page shares (later portals reuse it).
+//!   language; `layout`: the frame every page shares (later portals reuse it); `account`:
+//!   the signed-in links of that frame on the staff and developer portals.
 //! - `catalog`: the in-memory copy of the public catalogue, refreshed by registry version;
 //!   `search`: ranking and typo tolerance on top of the store's word search.
 //! - `pages`: the handlers; `assets`: static files; `security_headers`: CSP and friends.
 
+pub mod account;
 mod assets;
 mod catalog;
 pub mod feedback;
@@ -45,7 +47,7 @@ use crate::state::AppState;
 
 pub use i18n::Lang;
 pub use pages::not_found;
-pub(crate) use pages::{here, html, unavailable};
+pub(crate) use pages::{here, html, topic_label, unavailable};
 
 /// The public portal's routes, with the security headers on every response.
 pub fn routes() -> Router<AppState> {

@@ -122,7 +122,7 @@ pub(crate) fn unavailable(lang: Lang, here: &str, error: &StoreError) -> Respons
     html(StatusCode::SERVICE_UNAVAILABLE, &page)
 }
 
-pub(super) fn topic_label(lang: Lang, topic: &Code) -> String {
+pub(crate) fn topic_label(lang: Lang, topic: &Code) -> String {
     lang.try_t(&format!("topic-{topic}")).unwrap_or_else(|| {
         let words = topic.as_str().replace('-', " ");
         let mut chars = words.chars();

@@ -20,6 +20,7 @@ mod credentials;
 mod developer;
 mod directory_and_catalog;
 mod feedback;
+mod front_doors;
 mod governments;
 mod index_console;
 mod isolation;

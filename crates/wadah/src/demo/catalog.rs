@@ -310,6 +310,26 @@ pub const USERS: &[SampleUser] = &[
     },
 ];
 
+/// The demo's civil servant: role `staff` at BPSDM, for the staff portal (`/asn`). Kept apart
+/// from [`USERS`] (one person per administering role, each with an admin API token): staff
+/// get no token, only a password.
+pub const STAFF_USER: SampleUser = SampleUser {
+    username: "asn-bpsdm",
+    name: "Pegawai BPSDM (contoh)",
+    role: "staff",
+    agency: Some("bpsdm"),
+    application: None,
+};
+
+/// Where some ASN applications open (made up, `.example`), so the staff portal has launch
+/// links; the others show how to reach them instead. (agency, application, url)
+pub const APP_URLS: &[(&str, &str, &str)] = &[
+    ("bpsdm", "simpeg", "https://simpeg.bontang.example/"),
+    ("bpsdm", "e-kinerja", "https://ekinerja.bontang.example/"),
+    ("bpsdm", "presensi", "https://presensi.bontang.example/"),
+    ("bpsdm", "e-learning", "https://elearning.bontang.example/"),
+];
+
 /// A public service of the pilot: what the portal's service page shows. Addresses and links
 /// are made up (`.example` domains, "(contoh)" addresses).
 pub struct SamplePublicService {
@@ -478,6 +498,66 @@ pub const PUBLIC_SERVICES: &[SamplePublicService] = &[
         requirements: &["SK pangkat terakhir", "Kartu Keluarga", "Pas foto"],
         cost: "Gratis",
         duration: "30 hari kerja",
+        online_url: None,
+        office_address: BPSDM_OFFICE,
+    },
+    SamplePublicService {
+        agency: "bpsdm",
+        code: "data-kepegawaian",
+        name: "Pemutakhiran Data Kepegawaian",
+        audience: "asn",
+        topics: &["kepegawaian"],
+        applications: &["simpeg", "sijafung"],
+        description: "Memperbarui riwayat jabatan, pangkat, pendidikan dan angka kredit.",
+        eligibility: "ASN Pemerintah Kota Bontang",
+        requirements: &["Akun SIMPEG", "Dokumen pendukung (SK, ijazah)"],
+        cost: "Gratis",
+        duration: "5 hari kerja",
+        online_url: Some("https://simpeg.bontang.example/pemutakhiran"),
+        office_address: BPSDM_OFFICE,
+    },
+    SamplePublicService {
+        agency: "bpsdm",
+        code: "penilaian-skp",
+        name: "Penyusunan dan Penilaian SKP",
+        audience: "asn",
+        topics: &["kinerja"],
+        applications: &["e-kinerja", "ujikom"],
+        description: "Menyusun sasaran kinerja pegawai dan menilai capaiannya bersama atasan.",
+        eligibility: "ASN Pemerintah Kota Bontang",
+        requirements: &["Akun SIMPEG"],
+        cost: "Gratis",
+        duration: "Sesuai periode penilaian",
+        online_url: None,
+        office_address: BPSDM_OFFICE,
+    },
+    SamplePublicService {
+        agency: "bpsdm",
+        code: "presensi-harian",
+        name: "Presensi Harian dan Koreksi Kehadiran",
+        audience: "asn",
+        topics: &["kehadiran"],
+        applications: &["presensi"],
+        description: "Mencatat kehadiran harian dan mengajukan koreksi presensi.",
+        eligibility: "ASN Pemerintah Kota Bontang",
+        requirements: &["Akun SIMPEG", "Ponsel dengan aplikasi presensi"],
+        cost: "Gratis",
+        duration: "1 hari kerja",
+        online_url: None,
+        office_address: BPSDM_OFFICE,
+    },
+    SamplePublicService {
+        agency: "bpsdm",
+        code: "tunjangan-kinerja",
+        name: "Tambahan Penghasilan Pegawai (TPP)",
+        audience: "asn",
+        topics: &["keuangan", "kinerja"],
+        applications: &[],
+        description: "Rekap capaian kinerja dan kehadiran sebagai dasar pembayaran TPP.",
+        eligibility: "ASN Pemerintah Kota Bontang",
+        requirements: &["SKP bulan berjalan", "Rekap kehadiran"],
+        cost: "Gratis",
+        duration: "Setiap bulan",
         online_url: None,
         office_address: BPSDM_OFFICE,
     },

@@ -16,6 +16,17 @@ pub struct DemoCredentials {
     /// Every demo person (the admin included), for trying roles and agency scoping.
     #[serde(default)]
     pub users: Vec<DemoUser>,
+    /// The civil servant (role `staff`) for the staff portal `/asn`: sign in at
+    /// `/console/masuk`. Absent in files written before the staff portal existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<StaffSignIn>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StaffSignIn {
+    pub username: String,
+    pub password: String,
+    pub agency: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

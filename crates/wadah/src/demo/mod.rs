@@ -89,11 +89,15 @@ async fn ensure_seeded(
         architecture::seed(store.as_ref(), &SystemClock).await?;
         let users = seeder.users().await?;
         let consumers = seeder.consumers().await?;
-        new_credentials(users, consumers)?
-    } else if let Some(existing) = DemoCredentials::read(path)? {
+        new_credentials(users, consumers, seeder.staff().await?)?
+    } else if let Some(mut existing) = DemoCredentials::read(path)? {
         let moved = seeder.repoint_samples(sample_base).await?;
         if moved > 0 {
             tracing::info!(moved, "sample services re-pointed to the sample upstream address");
+        }
+        if existing.staff.is_none() {
+            // A data dir from before the staff portal: add its civil servant.
+            existing.staff = Some(seeder.staff().await?);
         }
         existing
     } else {
@@ -102,13 +106,14 @@ async fn ensure_seeded(
         seeder.repoint_samples(sample_base).await?;
         let users = seeder.reissue_users().await?;
         let consumers = seeder.consumers().await?;
-        new_credentials(users, consumers)?
+        new_credentials(users, consumers, seeder.staff().await?)?
     })
 }
 
 fn new_credentials(
     users: Vec<credentials::DemoUser>,
     consumers: Vec<credentials::ConsumerSecrets>,
+    staff: credentials::StaffSignIn,
 ) -> anyhow::Result<DemoCredentials> {
     let admin = users
         .iter()
@@ -124,6 +129,7 @@ fn new_credentials(
         },
         consumers,
         users,
+        staff: Some(staff),
     })
 }
 
@@ -150,6 +156,12 @@ fn print_welcome(creds: &DemoCredentials, path: &Path, sample_base: &str) {
         creds.admin.username
     );
     println!("  {}", path.display());
+    if let Some(staff) = &creds.staff {
+        println!(
+            "  Staff portal: {}/asn (sign in as '{}', password under .staff)",
+            creds.web_url, staff.username
+        );
+    }
     println!();
     println!(
         "  Try: curl -H \"Authorization: Bearer $(jq -r .admin.api_token {})\" {}/api/v1/agencies",

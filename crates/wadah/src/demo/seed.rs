@@ -16,7 +16,7 @@ use wadah_domain::{Actor, Clock, Code};
 use wadah_store::{Change, Store, StoredSecret};
 
 use super::catalog::{self, APPS, SamplePublicService, SampleUser};
-use super::credentials::{ConsumerSecrets, DemoUser};
+use super::credentials::{ConsumerSecrets, DemoUser, StaffSignIn};
 use super::records::openapi_yaml;
 
 pub struct Seeder<'a> {
@@ -88,6 +88,7 @@ impl Seeder<'_> {
                     "business_owner": format!("Kepala {}", app.agency.to_uppercase()),
                     "technical_contact": format!("tik@{}.bontangkota.example", app.agency),
                     "audience": app.audience, "sample": true,
+                    "url": catalog::APP_URLS.iter().find(|(a, c, _)| *a == app.agency && *c == app.code).map(|(_, _, u)| u),
                 }),
             )?;
             self.store
@@ -189,6 +190,41 @@ impl Seeder<'_> {
             });
         }
         Ok(out)
+    }
+
+    /// The demo's civil servant ([`catalog::STAFF_USER`]) with a fresh password: created when
+    /// missing (a data dir seeded before the staff portal existed), else given a new password.
+    pub async fn staff(&self) -> anyhow::Result<StaffSignIn> {
+        let SampleUser {
+            username,
+            name,
+            role,
+            agency,
+            ..
+        } = catalog::STAFF_USER;
+        let password = password(self.random);
+        let hash = hash_password(password.clone()).await?;
+        let name_ = Username::parse(username)?;
+        match self.store.get_user(&name_).await {
+            Ok(_) => {
+                self.store
+                    .set_password_hash(&name_, &hash, &self.change())
+                    .await?;
+            }
+            Err(wadah_store::StoreError::NotFound { .. }) => {
+                let user = spec(
+                    "user",
+                    json!({"username": username, "display_name": name, "role": role, "agency": agency}),
+                )?;
+                self.store.create_user(&user, Some(&hash), &self.change()).await?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+        Ok(StaffSignIn {
+            username: username.into(),
+            password,
+            agency: agency.unwrap_or_default().into(),
+        })
     }
 
     /// Gives the existing demo people a fresh password and token (when the secrets file was lost).
