@@ -160,7 +160,10 @@ mod tests {
     #[test]
     fn staff_administer_nothing_even_in_their_own_agency() {
         let bpsdm = Code::parse("bpsdm").unwrap();
-        for staff in [who(Role::Staff, Some("bpsdm"), None), who(Role::Staff, None, None)] {
+        for staff in [
+            who(Role::Staff, Some("bpsdm"), None),
+            who(Role::Staff, None, None),
+        ] {
             assert!(!staff.administers());
             assert!(!staff.can_read_agency(&bpsdm));
             assert!(!staff.can_write_agency(&bpsdm));

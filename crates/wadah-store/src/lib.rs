@@ -18,6 +18,7 @@ mod page;
 mod portal;
 pub mod search;
 mod sessions;
+mod sso;
 mod traits;
 
 pub use architecture::*;
@@ -29,6 +30,7 @@ pub use filters::*;
 pub use page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest};
 pub use portal::PortalStore;
 pub use sessions::*;
+pub use sso::*;
 pub use traits::*;
 
 pub type StoreResult<T> = Result<T, StoreError>;

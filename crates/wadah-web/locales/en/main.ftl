@@ -395,3 +395,15 @@ spbe-report-standing = { $rank } of { $of } (above { $percentile }%)
 spbe-report-province = Province
 spbe-report-body = Body
 spbe-report-peers-note = Ranks come from the published indices; equal indices share a rank. The percentile is the share of bodies with a lower index.
+
+## Single sign-on (sso/)
+sso-sign-in-with = Sign in with { $provider }
+sso-or-local = Or sign in with a local Wadah account
+sso-providers-label = Sign in with an identity provider
+sso-unavailable-title = The identity provider cannot be reached
+sso-unavailable-text = The identity provider cannot be reached right now. Try again in a moment; administrators can still sign in with a local account.
+sso-failed-title = Sign-in failed
+sso-failed-text = The identity provider's answer could not be accepted. Start signing in again.
+sso-state-text = This sign-in has expired, was already used, or was started in another browser. Start signing in again.
+sso-denied-text = The identity provider did not allow this sign-in.
+sso-disabled-text = Your Wadah account is disabled. Contact an administrator.

@@ -381,3 +381,15 @@ spbe-report-standing = { $rank } dari { $of } (di atas { $percentile }%)
 spbe-report-province = Provinsi
 spbe-report-body = Instansi
 spbe-report-peers-note = Peringkat dihitung dari indeks yang diterbitkan; indeks yang sama berbagi peringkat. Persentil adalah persentase instansi dengan indeks lebih rendah.
+
+## Single sign-on (sso/)
+sso-sign-in-with = Masuk dengan { $provider }
+sso-or-local = Atau masuk dengan akun lokal Wadah
+sso-providers-label = Masuk dengan penyedia identitas
+sso-unavailable-title = Penyedia identitas tidak dapat dihubungi
+sso-unavailable-text = Penyedia identitas sedang tidak dapat dihubungi. Coba lagi beberapa saat lagi; administrator tetap dapat masuk dengan akun lokal.
+sso-failed-title = Masuk tidak berhasil
+sso-failed-text = Jawaban penyedia identitas tidak dapat diterima. Coba masuk lagi dari awal.
+sso-state-text = Proses masuk ini sudah kedaluwarsa, sudah dipakai, atau dimulai di peramban lain. Coba masuk lagi dari awal.
+sso-denied-text = Penyedia identitas tidak mengizinkan proses masuk ini.
+sso-disabled-text = Akun Anda di Wadah dinonaktifkan. Hubungi administrator.

@@ -110,7 +110,11 @@ async fn staff_cannot_use_the_admin_api_even_for_their_own_agency(app: TestApp) 
         "/api/v1/users",
         "/api/v1/audit",
     ] {
-        app.get(path).bearer(&token).send().await.problem(403, "forbidden");
+        app.get(path)
+            .bearer(&token)
+            .send()
+            .await
+            .problem(403, "forbidden");
     }
     // A staff member cannot be given an application, as a developer is.
     app.post("/api/v1/users")
