@@ -192,6 +192,26 @@ agency_claim = "instansi"
         assert!(!format!("{c:?}").contains("s3cret"));
     }
 
+    /// The example file documents `[sso]` commented out: uncommented, it is valid.
+    #[test]
+    fn the_example_file_documents_a_valid_provider() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../wadah.example.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let block: String = text[text.find("# [sso]").unwrap()..]
+            .lines()
+            .filter_map(|l| l.strip_prefix("# "))
+            .filter(|l| l.starts_with('[') || l.starts_with('"') || l.contains(" = "))
+            .filter(|l| !l.starts_with("redirect") && !l.contains("{public_url}"))
+            .map(|l| l.replacen("[sso.", "[", 1))
+            .filter(|l| l != "[sso]")
+            .collect::<Vec<_>>()
+            .join("\n");
+        let c = sso_settings(raw(&block)).unwrap();
+        let p = c.provider("asn").unwrap();
+        assert_eq!(p.mapping.group_roles.len(), 2);
+        assert_eq!(p.mapping.default_agency.as_ref().unwrap().as_str(), "diskominfo");
+    }
+
     #[test]
     fn bad_providers_are_refused_naming_the_key() {
         for (text, needle) in [

@@ -251,6 +251,10 @@ pub async fn finish(
     if let Some(error) = &answer.error {
         return Err(LoginError::Denied(error_code(error)));
     }
+    // RFC 9207: a provider that names itself in the answer must name itself.
+    if answer.iss.as_deref().is_some_and(|iss| iss != provider.issuer) {
+        return Err(LoginError::Denied("iss".into()));
+    }
     if answer.code.is_empty() || answer.code.len() > MAX_PARAM_LEN {
         return Err(LoginError::TokenEndpoint("no code".into()));
     }
@@ -308,6 +312,9 @@ pub struct Answer {
     pub state: String,
     #[serde(default)]
     pub error: Option<String>,
+    /// The provider's issuer (RFC 9207), when it sends it.
+    #[serde(default)]
+    pub iss: Option<String>,
 }
 
 /// Validates a back-channel logout token from `provider`.

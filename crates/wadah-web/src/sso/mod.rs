@@ -148,3 +148,28 @@ impl SsoRuntime {
         self.caches.get(provider).cloned()
     }
 }
+
+/// What `wadah config check` reports of one provider.
+#[derive(Debug, Clone)]
+pub struct ProviderCheck {
+    pub keys: usize,
+    pub end_session: bool,
+    pub backchannel_logout: bool,
+}
+
+/// Checks that `provider` can be used now: its discovery document is reachable and names the
+/// configured issuer, and it publishes signing keys Wadah can verify with.
+pub async fn check_provider(
+    provider: &ProviderConfig,
+    now: wadah_domain::Timestamp,
+) -> Result<ProviderCheck, discovery::DiscoveryError> {
+    let client = http::Client::new();
+    let cache = discovery::ProviderCache::default();
+    let metadata = cache.metadata(&client, &provider.issuer, now).await?;
+    let keys = cache.keys(&client, &metadata, now, false).await?;
+    Ok(ProviderCheck {
+        keys: keys.len(),
+        end_session: metadata.end_session_endpoint.is_some(),
+        backchannel_logout: metadata.backchannel_logout_supported == Some(true),
+    })
+}
