@@ -48,7 +48,11 @@ fn tools_present() -> bool {
          SINGLE SIGN-ON TEST NOT RUN: missing {}.\n\
          Install it with: bash scripts/oidc-deps.sh\n\
          ==============================================================\n",
-        if node { package.display().to_string() } else { "node".into() }
+        if node {
+            package.display().to_string()
+        } else {
+            "node".into()
+        }
     );
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("{message}(CI=true: the single sign-on test must run in CI)");
@@ -58,7 +62,11 @@ fn tools_present() -> bool {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// The provider process, killed when dropped.
@@ -123,7 +131,9 @@ fn dechunk(raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut rest = raw;
     loop {
-        let Some(end) = rest.windows(2).position(|w| w == b"\r\n") else { break };
+        let Some(end) = rest.windows(2).position(|w| w == b"\r\n") else {
+            break;
+        };
         let size = usize::from_str_radix(std::str::from_utf8(&rest[..end]).unwrap().trim(), 16).unwrap_or(0);
         if size == 0 {
             break;
@@ -156,14 +166,22 @@ impl Browser {
         let cookies = self
             .jar
             .get(&host)
-            .map(|c| c.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; "))
+            .map(|c| {
+                c.iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
             .filter(|c| !c.is_empty())
             .map(|c| format!("Cookie: {c}\r\n"))
             .unwrap_or_default();
         let origin = origin.map(|o| format!("Origin: {o}\r\n")).unwrap_or_default();
         let body = form.unwrap_or("");
         let content = if form.is_some() {
-            format!("Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n", body.len())
+            format!(
+                "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
+                body.len()
+            )
         } else {
             String::new()
         };
@@ -190,7 +208,10 @@ impl Browser {
         {
             body = dechunk(&body);
         }
-        for (_, cookie) in headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie")) {
+        for (_, cookie) in headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie"))
+        {
             let pair = cookie.split(';').next().unwrap();
             if let Some((name, value)) = pair.split_once('=') {
                 let jar = self.jar.entry(host.clone()).or_default();
@@ -214,7 +235,10 @@ impl Browser {
         let mut visited = vec![url.to_owned()];
         let mut response = self.request("GET", url, None, None);
         while (300..400).contains(&response.status) {
-            let next = absolute(visited.last().unwrap(), response.header("location").expect("location"));
+            let next = absolute(
+                visited.last().unwrap(),
+                response.header("location").expect("location"),
+            );
             visited.push(next.clone());
             assert!(visited.len() < 30, "too many redirects: {visited:?}");
             response = self.request("GET", &next, None, None);
@@ -247,7 +271,10 @@ impl Browser {
         };
         let mut response = self.request("POST", &target, Some(&body), Some(&origin));
         while (300..400).contains(&response.status) {
-            let next = absolute(visited.last().unwrap(), response.header("location").expect("location"));
+            let next = absolute(
+                visited.last().unwrap(),
+                response.header("location").expect("location"),
+            );
             visited.push(next.clone());
             response = self.request("GET", &next, None, None);
         }
@@ -261,8 +288,19 @@ fn attr(tag: &str, name: &str) -> Option<String> {
     Some(html_unescape(&tag[start..end]))
 }
 
+/// The value of the `<input name="{name}">` on a page.
+fn input_value(body: &str, name: &str) -> Option<String> {
+    let at = body.find(&format!("name=\"{name}\""))?;
+    let start = body[..at].rfind('<')?;
+    let end = at + body[at..].find('>')?;
+    attr(&body[start..end], "value")
+}
+
 fn html_unescape(s: &str) -> String {
-    s.replace("&amp;", "&").replace("&#x2F;", "/").replace("&#47;", "/").replace("&quot;", "\"")
+    s.replace("&amp;", "&")
+        .replace("&#x2F;", "/")
+        .replace("&#47;", "/")
+        .replace("&quot;", "\"")
 }
 
 fn absolute(base: &str, location: &str) -> String {
@@ -321,10 +359,16 @@ fn single_sign_on_with_a_real_openid_provider() {
         ("WADAH_SSO__PROVIDERS__TES__NAME", "Penyedia Uji"),
         ("WADAH_SSO__PROVIDERS__TES__ISSUER", provider.issuer.as_str()),
         ("WADAH_SSO__PROVIDERS__TES__CLIENT_ID", "wadah"),
-        ("WADAH_SSO__PROVIDERS__TES__CLIENT_SECRET_FILE", secret.to_str().unwrap()),
+        (
+            "WADAH_SSO__PROVIDERS__TES__CLIENT_SECRET_FILE",
+            secret.to_str().unwrap(),
+        ),
         ("WADAH_SSO__PROVIDERS__TES__SCOPES", "openid profile email groups"),
         ("WADAH_SSO__PROVIDERS__TES__GROUPS_CLAIM", "groups"),
-        ("WADAH_SSO__PROVIDERS__TES__GROUP_ROLES__WADAH_ADMIN", "platform_admin"),
+        (
+            "WADAH_SSO__PROVIDERS__TES__GROUP_ROLES__WADAH_ADMIN",
+            "platform_admin",
+        ),
         ("WADAH_SSO__PROVIDERS__TES__AGENCY_CLAIM", "instansi"),
         ("WADAH_SSO__PROVIDERS__MATI__NAME", "Penyedia Mati"),
         ("WADAH_SSO__PROVIDERS__MATI__ISSUER", dead.as_str()),
@@ -348,11 +392,25 @@ fn single_sign_on_with_a_real_openid_provider() {
         .find(|u| u.contains("/sso/tes/callback?"))
         .unwrap_or_else(|| panic!("the provider came back: {visited:?}"))
         .clone();
-    assert!(callback.contains("code=") && callback.contains("state="), "{callback}");
-    assert!(visited.iter().any(|u| u.starts_with(&provider.issuer)), "went to the provider");
-    assert_eq!(visited.last().unwrap(), &format!("{wadah}/console"), "{visited:?}");
+    assert!(
+        callback.contains("code=") && callback.contains("state="),
+        "{callback}"
+    );
+    assert!(
+        visited.iter().any(|u| u.starts_with(&provider.issuer)),
+        "went to the provider"
+    );
+    assert_eq!(
+        visited.last().unwrap(),
+        &format!("{wadah}/console"),
+        "{visited:?}"
+    );
     assert_eq!(last.status, 200, "{}", last.body);
-    assert_eq!(console_status(&mut admin, &wadah).0, 200, "signed in to the console");
+    assert_eq!(
+        console_status(&mut admin, &wadah).0,
+        200,
+        "signed in to the console"
+    );
 
     // Keyed by (issuer, subject), with the mapped role, never by e-mail.
     let username = username_for(&provider.issuer, "admin-siti");
@@ -365,12 +423,19 @@ fn single_sign_on_with_a_real_openid_provider() {
     let replay = admin.request("GET", &callback, None, None);
     assert_eq!(replay.status, 400, "a replayed callback is refused");
     assert!(replay.body.contains("sudah dipakai"), "{}", replay.body);
-    assert_eq!(console_status(&mut admin, &wadah).0, 200, "the first session is untouched");
+    assert_eq!(
+        console_status(&mut admin, &wadah).0,
+        200,
+        "the first session is untouched"
+    );
 
     // Another person: no group → least privilege (staff), sent to the staff portal.
     let mut staff = Browser::default();
     let (visited, _) = sign_in(&mut staff, &wadah, "budi", "/console");
-    assert!(visited.iter().any(|u| u == &format!("{wadah}/asn")), "{visited:?}");
+    assert!(
+        visited.iter().any(|u| u == &format!("{wadah}/asn")),
+        "{visited:?}"
+    );
     let (status, user) = demo.get(
         &format!("/api/v1/users/{}", username_for(&provider.issuer, "budi")),
         Some(&demo.token()),
@@ -388,7 +453,7 @@ fn single_sign_on_with_a_real_openid_provider() {
 
     // RP-initiated logout: the console's sign-out goes on to the provider's end_session.
     let home = admin.request("GET", &format!("{wadah}/console"), None, None);
-    let csrf = attr(&home.body[home.body.find("name=\"csrf\"").unwrap() - 200..], "value").unwrap();
+    let csrf = input_value(&home.body, "csrf").expect("the sign-out form's token");
     let out = admin.request(
         "POST",
         &format!("{wadah}/console/keluar"),
@@ -397,8 +462,14 @@ fn single_sign_on_with_a_real_openid_provider() {
     );
     assert_eq!(out.status, 303);
     let to = out.header("location").unwrap();
-    assert!(to.starts_with(&format!("{}/session/end?", provider.issuer)), "{to}");
-    assert!(to.contains("id_token_hint=") && to.contains("post_logout_redirect_uri="), "{to}");
+    assert!(
+        to.starts_with(&format!("{}/session/end?", provider.issuer)),
+        "{to}"
+    );
+    assert!(
+        to.contains("id_token_hint=") && to.contains("post_logout_redirect_uri="),
+        "{to}"
+    );
     assert_eq!(console_status(&mut admin, &wadah).0, 303, "signed out of Wadah");
     let (visited, page) = admin.visit(to);
     let (visited2, _) = admin.submit(visited.last().unwrap(), &page, &[("logout", "yes")]);
@@ -416,8 +487,18 @@ fn single_sign_on_with_a_real_openid_provider() {
         demo.creds["admin"]["username"].as_str().unwrap().to_owned(),
         demo.creds["admin"]["password"].as_str().unwrap().to_owned(),
     );
-    let form = serde_urlencoded::to_string([("username", user.as_str()), ("password", pass.as_str()), ("kembali", "/console")]).unwrap();
-    let local = other.request("POST", &format!("{wadah}/console/masuk"), Some(&form), Some(&wadah));
+    let form = serde_urlencoded::to_string([
+        ("username", user.as_str()),
+        ("password", pass.as_str()),
+        ("kembali", "/console"),
+    ])
+    .unwrap();
+    let local = other.request(
+        "POST",
+        &format!("{wadah}/console/masuk"),
+        Some(&form),
+        Some(&wadah),
+    );
     assert_eq!((local.status, local.header("location")), (303, Some("/console")));
     assert_eq!(console_status(&mut other, &wadah).0, 200);
 

@@ -182,8 +182,12 @@ fn alg_none_and_hmac_with_the_public_key_are_refused_before_any_key() {
     for alg in [Algorithm::HS256, Algorithm::HS384, Algorithm::HS512] {
         let mut header = Header::new(alg);
         header.kid = Some("k1".into());
-        let token =
-            jsonwebtoken::encode(&header, &claims(), &EncodingKey::from_secret(public_x.as_bytes())).unwrap();
+        let token = jsonwebtoken::encode(
+            &header,
+            &claims(),
+            &EncodingKey::from_secret(public_x.as_bytes()).unwrap(),
+        )
+        .unwrap();
         assert!(
             matches!(check(&token, &[jwk.clone()]), Err(TokenError::Algorithm(_))),
             "{alg:?}"

@@ -31,13 +31,7 @@ impl Demo {
     /// before it starts, e.g. to register it at an identity provider).
     pub fn start_on(dir: &Path, listen: &str, env: &[(&str, &str)]) -> Demo {
         let mut child = Command::new(env!("CARGO_BIN_EXE_wadah"))
-            .args([
-                "demo",
-                "--listen",
-                listen,
-                "--gateway-listen",
-                "127.0.0.1:0",
-            ])
+            .args(["demo", "--listen", listen, "--gateway-listen", "127.0.0.1:0"])
             .args(["--sample-listen", "127.0.0.1:0", "--data-dir"])
             .arg(dir)
             .env("WADAH_LOG", "warn")
