@@ -93,7 +93,9 @@ impl Provider {
         let issuer = loop {
             assert!(Instant::now() < deadline, "the provider did not start in time");
             match lines.next() {
-                Some(Ok(line)) if line.starts_with("READY ") => break line[6..].to_owned(),
+                Some(Ok(line)) if line.starts_with("READY ") => {
+                    break line.trim_start_matches("READY ").to_owned();
+                }
                 Some(Ok(_)) => {}
                 _ => panic!("the provider exited: {:?}", child.wait()),
             }
