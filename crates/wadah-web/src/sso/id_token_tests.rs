@@ -149,7 +149,7 @@ fn a_bad_signature_or_another_key_is_refused() {
     let (k, jwk) = key("k1");
     let (other, _) = key("k1");
     assert_eq!(
-        check(&sign(&other, "k1", &claims()), &[jwk.clone()]).unwrap_err(),
+        check(&sign(&other, "k1", &claims()), std::slice::from_ref(&jwk)).unwrap_err(),
         TokenError::Signature
     );
     // A changed payload under the original signature.
@@ -168,7 +168,7 @@ fn alg_none_and_hmac_with_the_public_key_are_refused_before_any_key() {
         let head = URL_SAFE_NO_PAD.encode(format!(r#"{{"alg":"{alg}","kid":"k1"}}"#));
         assert!(
             matches!(
-                check(&format!("{head}.{payload}."), &[jwk.clone()]),
+                check(&format!("{head}.{payload}."), std::slice::from_ref(&jwk)),
                 Err(TokenError::Algorithm(_))
             ),
             "{alg}"
@@ -189,7 +189,10 @@ fn alg_none_and_hmac_with_the_public_key_are_refused_before_any_key() {
         )
         .unwrap();
         assert!(
-            matches!(check(&token, &[jwk.clone()]), Err(TokenError::Algorithm(_))),
+            matches!(
+                check(&token, std::slice::from_ref(&jwk)),
+                Err(TokenError::Algorithm(_))
+            ),
             "{alg:?}"
         );
     }
@@ -200,7 +203,7 @@ fn an_unknown_kid_is_reported_so_keys_can_be_refetched() {
     let (k, jwk) = key("old");
     let (new, new_jwk) = key("new");
     assert_eq!(
-        check(&sign(&new, "new", &claims()), &[jwk.clone()]).unwrap_err(),
+        check(&sign(&new, "new", &claims()), std::slice::from_ref(&jwk)).unwrap_err(),
         TokenError::UnknownKey
     );
     // After the refetch the rotated key verifies.
@@ -221,7 +224,7 @@ fn garbage_is_malformed() {
     ] {
         assert!(
             matches!(
-                check(junk, &[jwk.clone()]),
+                check(junk, std::slice::from_ref(&jwk)),
                 Err(TokenError::Malformed | TokenError::Algorithm(_))
             ),
             "{junk:.20}"
