@@ -397,7 +397,7 @@ spbe-report-body = Body
 spbe-report-peers-note = Ranks come from the published indices; equal indices share a rank. The percentile is the share of bodies with a lower index.
 
 ## Single sign-on (sso/)
-sso-sign-in-with = Sign in with { $provider }
+sso-sign-in-with = Sign in with { $name }
 sso-or-local = Or sign in with a local Wadah account
 sso-providers-label = Sign in with an identity provider
 sso-unavailable-title = The identity provider cannot be reached

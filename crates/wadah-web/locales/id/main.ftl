@@ -383,7 +383,7 @@ spbe-report-body = Instansi
 spbe-report-peers-note = Peringkat dihitung dari indeks yang diterbitkan; indeks yang sama berbagi peringkat. Persentil adalah persentase instansi dengan indeks lebih rendah.
 
 ## Single sign-on (sso/)
-sso-sign-in-with = Masuk dengan { $provider }
+sso-sign-in-with = Masuk dengan { $name }
 sso-or-local = Atau masuk dengan akun lokal Wadah
 sso-providers-label = Masuk dengan penyedia identitas
 sso-unavailable-title = Penyedia identitas tidak dapat dihubungi

@@ -60,7 +60,7 @@ fn page(
         .iter()
         .map(|p| {
             let href = format!("/sso/{}/masuk?kembali={}", p.id, encode_component(next));
-            (href, lang.t_args("sso-sign-in-with", &[("provider", &p.name)]))
+            (href, lang.t_args("sso-sign-in-with", &[("name", &p.name)]))
         })
         .collect();
     let view = SignInPage {
