@@ -24,6 +24,7 @@ fi
 # a no-op when present. If it cannot install them, the browser tests say so (and fail in CI).
 echo "== browser test dependencies"
 bash scripts/browser-deps.sh || echo "browser-deps: install failed; see the browser test's notice"
+bash scripts/oidc-deps.sh || echo "oidc-deps: install failed; the single sign-on test will say so"
 bash scripts/xmllint-deps.sh || echo "xmllint-deps: install failed; the ArchiMate schema tests will say so"
 
 LOG="$(mktemp)"

@@ -19,7 +19,7 @@ use wadah_store::*;
 use crate::access::{credentials, requests, rights};
 use crate::identity::{tokens, users};
 use crate::registry::{agencies, applications, governments, public_services, services};
-use crate::{SqlStore, audit, changes, gateway, health, sessions, signing_keys, upstream};
+use crate::{SqlStore, audit, changes, gateway, health, sessions, signing_keys, sso, upstream};
 
 #[async_trait]
 impl RegistryRead for SqlStore {
@@ -519,5 +519,40 @@ impl SessionStore for SqlStore {
     }
     async fn clear_login_failures(&self, key: &SecretDigest) -> StoreResult<()> {
         sessions::clear_failures(self, key).await
+    }
+}
+
+#[async_trait]
+impl SsoStore for SqlStore {
+    async fn federated_user(&self, issuer: &str, subject: &str) -> StoreResult<Option<User>> {
+        sso::federated_user(self, issuer, subject).await
+    }
+    async fn create_federated_user(
+        &self,
+        identity: &FederatedIdentity,
+        spec: &UserSpec,
+        change: &Change,
+    ) -> StoreResult<User> {
+        sso::create_federated_user(self, identity, spec, change).await
+    }
+    async fn put_pending_login(&self, login: &PendingLogin, now: Timestamp) -> StoreResult<()> {
+        sso::put_pending(self, login, now).await
+    }
+    async fn take_pending_login(&self, state_digest: &SecretDigest) -> StoreResult<Option<PendingLogin>> {
+        sso::take_pending(self, state_digest).await
+    }
+    async fn link_sso_session(&self, link: &SsoSessionLink) -> StoreResult<()> {
+        sso::link_session(self, link).await
+    }
+    async fn sso_session(&self, session_digest: &SecretDigest) -> StoreResult<Option<SsoSessionLink>> {
+        sso::session_link(self, session_digest).await
+    }
+    async fn end_sso_sessions(
+        &self,
+        issuer: &str,
+        subject: Option<&str>,
+        sid: Option<&str>,
+    ) -> StoreResult<u64> {
+        sso::end_sessions(self, issuer, subject, sid).await
     }
 }

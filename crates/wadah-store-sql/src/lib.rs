@@ -49,6 +49,7 @@ mod registry;
 mod rows;
 mod sessions;
 mod signing_keys;
+mod sso;
 mod traffic;
 mod tx;
 mod upstream;

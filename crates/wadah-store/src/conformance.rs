@@ -30,6 +30,7 @@ mod registry;
 mod search;
 mod sessions;
 mod signing_keys;
+mod sso;
 mod updates;
 mod upstream;
 
@@ -46,6 +47,7 @@ pub use registry::*;
 pub use search::*;
 pub use sessions::*;
 pub use signing_keys::*;
+pub use sso::*;
 pub use updates::*;
 pub use upstream::*;
 
@@ -90,6 +92,9 @@ macro_rules! conformance_tests {
             portal_link_checks_and_feedback_follow_their_public_service
             sessions_follow_their_user_and_end_when_asked
             login_failures_count_restart_and_clear
+            sso_users_are_keyed_by_issuer_and_subject
+            sso_pending_logins_are_taken_once
+            sso_back_channel_logout_ends_the_named_sessions
             assessments_keep_versions_files_and_history
             architecture_elements_are_versioned_and_scoped
             architecture_relations_follow_their_elements

@@ -18,6 +18,7 @@ mod page;
 mod portal;
 pub mod search;
 mod sessions;
+mod sso;
 mod traffic;
 mod traits;
 
@@ -30,6 +31,7 @@ pub use filters::*;
 pub use page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest};
 pub use portal::PortalStore;
 pub use sessions::*;
+pub use sso::*;
 pub use traffic::*;
 pub use traits::*;
 

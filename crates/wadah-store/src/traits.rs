@@ -421,6 +421,7 @@ pub trait Store:
     + crate::AuditIndex
     + crate::PortalStore
     + crate::SessionStore
+    + crate::SsoStore
     + crate::AssessmentStore
     + crate::ArchitectureStore
     + crate::ChangeFeed
@@ -440,6 +441,7 @@ impl<T> Store for T where
         + crate::AuditIndex
         + crate::PortalStore
         + crate::SessionStore
+        + crate::SsoStore
         + crate::AssessmentStore
         + crate::ArchitectureStore
         + crate::ChangeFeed

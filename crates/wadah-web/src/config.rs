@@ -17,6 +17,8 @@ pub struct WebConfig {
     pub feedback: crate::portal::feedback::FeedbackLimits,
     /// Sign-in sessions of the console (and later portals): lifetimes, cookies, throttling.
     pub sessions: crate::session::SessionConfig,
+    /// Single sign-on: the identity providers and Wadah's public URL.
+    pub sso: crate::sso::SsoConfig,
 }
 
 impl Default for WebConfig {
@@ -28,6 +30,7 @@ impl Default for WebConfig {
             link_check: crate::link_check::LinkCheckConfig::default(),
             feedback: crate::portal::feedback::FeedbackLimits::default(),
             sessions: crate::session::SessionConfig::default(),
+            sso: crate::sso::SsoConfig::default(),
         }
     }
 }

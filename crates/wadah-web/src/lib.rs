@@ -15,6 +15,7 @@
 //! - [`spbe`]: the SPBE assessment report (HTML, SVG), XLSX export and platform facts.
 //! - [`portal`]: the server-rendered public portal (askama, Fluent, htmx) and the page frame
 //!   later portals share.
+//! - [`sso`]: single sign-on with OpenID Connect providers (relying party, logout).
 
 pub mod api;
 pub mod codes;
@@ -33,6 +34,7 @@ pub mod portal;
 mod response;
 pub mod session;
 pub mod spbe;
+pub mod sso;
 pub mod staff;
 mod state;
 pub mod telemetry;
@@ -65,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .merge(developer::routes())
         .merge(console::routes())
         .merge(staff::routes())
+        .merge(sso::routes())
         .route(
             "/api/v1/openapi.json",
             get(move || async move {

@@ -22,6 +22,8 @@ pub struct AppState {
     keys: Arc<KeyRing>,
     /// Drain mode and the gateway's view of the store, for `/readyz`.
     node: crate::NodeState,
+    /// Single sign-on's per-node caches (provider documents and keys) and client.
+    sso: Arc<crate::sso::SsoRuntime>,
 }
 
 struct Inner {
@@ -40,7 +42,9 @@ impl AppState {
         metrics: PrometheusHandle,
         config: WebConfig,
     ) -> Self {
+        let sso = Arc::new(crate::sso::SsoRuntime::new(&config.sso));
         Self {
+            sso,
             inner: Arc::new(Inner {
                 store,
                 clock,
@@ -70,6 +74,10 @@ impl AppState {
     pub fn with_keys(mut self, keys: Arc<KeyRing>) -> Self {
         self.keys = keys;
         self
+    }
+
+    pub fn sso(&self) -> &crate::sso::SsoRuntime {
+        &self.sso
     }
 
     pub fn keys(&self) -> &KeyRing {

@@ -114,6 +114,38 @@ async fn config_check(args: &StoreArgs) -> anyhow::Result<()> {
         Ok(()) => println!("  schema:           up to date"),
         Err(e) => println!("  schema:           not ready ({e}); run `wadah migrate`"),
     }
+    check_sso(&config).await
+}
+
+/// Each identity provider: discovery reachable and naming its issuer, signing keys present.
+async fn check_sso(config: &crate::config::Config) -> anyhow::Result<()> {
+    if config.sso.providers.is_empty() {
+        println!("  single sign-on:   off (no [sso.providers])");
+        return Ok(());
+    }
+    println!("  single sign-on:   {}", config.sso.public_url);
+    let now = wadah_domain::Clock::now(&wadah_domain::time::SystemClock);
+    let mut failed = Vec::new();
+    for provider in &config.sso.providers {
+        match wadah_web::sso::check_provider(provider, now).await {
+            Ok(found) => println!(
+                "    {}: {} OK ({} signing keys; logout: {}; back-channel logout: {}); redirect URI {}",
+                provider.id,
+                provider.issuer,
+                found.keys,
+                if found.end_session { "yes" } else { "no" },
+                if found.backchannel_logout { "yes" } else { "no" },
+                config.sso.redirect_uri(&provider.id)
+            ),
+            Err(e) => {
+                println!("    {}: {} FAILED: {e}", provider.id, provider.issuer);
+                failed.push(provider.id.clone());
+            }
+        }
+    }
+    if !failed.is_empty() {
+        anyhow::bail!("identity provider(s) not usable: {}", failed.join(", "));
+    }
     Ok(())
 }
 

@@ -47,6 +47,8 @@ pub struct RawConfig {
     pub rate_limit: RawRateLimit,
     #[serde(default)]
     pub lifecycle: RawLifecycle,
+    #[serde(default)]
+    pub sso: crate::sso_config::RawSso,
 }
 
 /// `[rate_limit]`: cluster-wide limits in Redis (see `cluster.rs`).
@@ -182,6 +184,8 @@ pub struct Config {
     pub rate_limit: crate::cluster::RateLimitSettings,
     /// Draining at shutdown (`[lifecycle]`).
     pub lifecycle: crate::cluster::Lifecycle,
+    /// Single sign-on providers (`[sso]`).
+    pub sso: wadah_web::sso::SsoConfig,
 }
 
 /// The gateway keys beyond its address (see `wadah.example.toml`).
@@ -303,12 +307,14 @@ impl Config {
         let oauth = oauth_settings(raw.oauth)?;
         let rate_limit = crate::cluster::rate_limit_settings(raw.rate_limit)?;
         let lifecycle = crate::cluster::lifecycle_settings(raw.lifecycle)?;
+        let sso = crate::sso_config::sso_settings(raw.sso)?;
         let web_enabled = raw.web.enabled.unwrap_or(true);
         let master_key_file = raw
             .secrets
             .master_key_file
             .unwrap_or_else(|| data_dir.join("master.key"));
         Ok(Self {
+            sso,
             sessions,
             gateway,
             oauth,

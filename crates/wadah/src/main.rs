@@ -14,6 +14,7 @@ mod index_cmd;
 mod index_export;
 mod runtime;
 mod serve;
+mod sso_config;
 mod store;
 
 fn main() -> ExitCode {

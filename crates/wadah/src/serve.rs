@@ -65,6 +65,7 @@ impl App {
         let web = WebConfig {
             max_body_bytes: config.max_body_bytes,
             sessions: config.sessions.clone(),
+            sso: config.sso.clone(),
             ..WebConfig::default()
         };
         let audit_dir = config.audit_dir();

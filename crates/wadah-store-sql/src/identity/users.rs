@@ -108,11 +108,24 @@ pub(crate) async fn create(
     change: &Change,
 ) -> StoreResult<User> {
     let mut tx = store.write(change).await?;
+    let (_, user) = insert(store, &mut tx, spec, password_hash).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// Inserts the user (and its change-log entry) in `tx`; answers its row id and the user.
+pub(crate) async fn insert(
+    store: &SqlStore,
+    tx: &mut Tx<'_>,
+    spec: &UserSpec,
+    password_hash: Option<&str>,
+) -> StoreResult<(String, User)> {
     let (agency, application) = scope_ids(store, tx.conn(), spec).await?;
     let user = User {
         spec: spec.clone(),
         meta: tx.new_meta(),
     };
+    let id = tx.new_id();
     let username = spec.username.as_str();
     let query = sqlx::query(concat!(
         "INSERT INTO users (id, username, role, agency_id, application_id, disabled, password_hash, \
@@ -120,7 +133,7 @@ pub(crate) async fn create(
         meta_columns!(),
         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
     ))
-    .bind(tx.new_id())
+    .bind(id.clone())
     .bind(username.to_owned())
     .bind(spec.role.as_str())
     .bind(agency)
@@ -131,8 +144,7 @@ pub(crate) async fn create(
     .bind(to_json(spec)?);
     tx.exec(bind_meta(query, &user.meta), KIND, username).await?;
     tx.created(subject(&user), &user).await?;
-    tx.commit().await?;
-    Ok(user)
+    Ok((id, user))
 }
 
 pub(crate) async fn update(

@@ -634,3 +634,14 @@ dev-secret-rotated = Secret rotated
 dev-secret-once = Copy this secret now. Wadah keeps only its digest; it will not be shown again.
 dev-secret = Secret
 dev-secret-done = I have stored it
+## Single sign-on (sso/)
+sso-sign-in-with = Sign in with { $name }
+sso-or-local = Or sign in with a local Wadah account
+sso-providers-label = Sign in with an identity provider
+sso-unavailable-title = The identity provider cannot be reached
+sso-unavailable-text = The identity provider cannot be reached right now. Try again in a moment; administrators can still sign in with a local account.
+sso-failed-title = Sign-in failed
+sso-failed-text = The identity provider's answer could not be accepted. Start signing in again.
+sso-state-text = This sign-in has expired, was already used, or was started in another browser. Start signing in again.
+sso-denied-text = The identity provider did not allow this sign-in.
+sso-disabled-text = Your Wadah account is disabled. Contact an administrator.

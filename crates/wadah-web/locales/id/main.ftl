@@ -618,3 +618,14 @@ dev-secret-rotated = Rahasia diganti
 dev-secret-once = Salin rahasia ini sekarang. Wadah hanya menyimpan sidiknya; rahasia ini tidak akan ditampilkan lagi.
 dev-secret = Rahasia
 dev-secret-done = Sudah saya simpan
+## Single sign-on (sso/)
+sso-sign-in-with = Masuk dengan { $name }
+sso-or-local = Atau masuk dengan akun lokal Wadah
+sso-providers-label = Masuk dengan penyedia identitas
+sso-unavailable-title = Penyedia identitas tidak dapat dihubungi
+sso-unavailable-text = Penyedia identitas sedang tidak dapat dihubungi. Coba lagi beberapa saat lagi; administrator tetap dapat masuk dengan akun lokal.
+sso-failed-title = Masuk tidak berhasil
+sso-failed-text = Jawaban penyedia identitas tidak dapat diterima. Coba masuk lagi dari awal.
+sso-state-text = Proses masuk ini sudah kedaluwarsa, sudah dipakai, atau dimulai di peramban lain. Coba masuk lagi dari awal.
+sso-denied-text = Penyedia identitas tidak mengizinkan proses masuk ini.
+sso-disabled-text = Akun Anda di Wadah dinonaktifkan. Hubungi administrator.

@@ -17,6 +17,7 @@ use wadah_store::SignInMethod;
 
 use super::view::{Frame, render};
 use crate::portal::Lang;
+use crate::portal::layout::encode_component;
 use crate::session::{self, FormData, Posted, local};
 use crate::state::AppState;
 
@@ -27,6 +28,8 @@ struct SignInPage {
     error: Option<String>,
     username: String,
     next: String,
+    /// One button per configured identity provider: (href, label).
+    providers: Vec<(String, String)>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -35,27 +38,37 @@ pub struct NextParam {
     kembali: String,
 }
 
-/// Only a path of the console or of the signed-in portals (`/asn`, `/developer`) is followed
-/// after sign-in (never another site: no open redirect).
+/// Only a path of Wadah's own front doors (`/console`, `/asn`, `/developer`) is followed after
+/// sign-in, never another site (no open redirect): see [`crate::sso::return_to`].
 fn safe_next(raw: &str) -> String {
-    let ok = ["/console", "/asn", "/developer"]
-        .iter()
-        .any(|p| raw.starts_with(p))
-        && !raw.starts_with("//")
-        && !raw.contains(['\\', '\r', '\n'])
-        && raw.len() <= 2048
-        && !raw.starts_with("/console/masuk")
-        && !raw.starts_with("/console/keluar");
-    if ok { raw.to_owned() } else { "/console".to_owned() }
+    crate::sso::return_to::or_default(raw)
 }
 
-fn page(lang: Lang, status: StatusCode, error: Option<String>, username: &str, next: &str) -> Response {
+fn page(
+    state: &AppState,
+    lang: Lang,
+    status: StatusCode,
+    error: Option<String>,
+    username: &str,
+    next: &str,
+) -> Response {
     let here = "/console/masuk";
+    let providers = state
+        .config()
+        .sso
+        .providers
+        .iter()
+        .map(|p| {
+            let href = format!("/sso/{}/masuk?kembali={}", p.id, encode_component(next));
+            (href, lang.t_args("sso-sign-in-with", &[("name", &p.name)]))
+        })
+        .collect();
     let view = SignInPage {
         frame: Frame::new(lang, lang.t("console-sign-in-title"), here, None),
         error,
         username: username.to_owned(),
         next: next.to_owned(),
+        providers,
     };
     render(status, &view)
 }
@@ -72,7 +85,7 @@ pub async fn form(
     if let Ok(Some(_)) = session::current(&uri, &headers, &state).await {
         return Redirect::to(&next).into_response();
     }
-    page(lang, StatusCode::OK, None, "", &next)
+    page(&state, lang, StatusCode::OK, None, "", &next)
 }
 
 /// The client's address: the connection's peer (X-Forwarded-For is not believed: it is the
@@ -113,11 +126,18 @@ pub async fn submit(State(state): State<AppState>, request: Request) -> Response
         local::Outcome::SignedIn(user) => user,
         local::Outcome::Failed => {
             let error = Some(lang.t("console-sign-in-failed"));
-            return page(lang, StatusCode::UNAUTHORIZED, error, username, &next);
+            return page(&state, lang, StatusCode::UNAUTHORIZED, error, username, &next);
         }
         local::Outcome::Throttled => {
             let error = Some(lang.t("console-sign-in-throttled"));
-            return page(lang, StatusCode::TOO_MANY_REQUESTS, error, username, &next);
+            return page(
+                &state,
+                lang,
+                StatusCode::TOO_MANY_REQUESTS,
+                error,
+                username,
+                &next,
+            );
         }
     };
     // Staff administer nothing: their front door is the staff portal, not the console.
@@ -136,13 +156,26 @@ pub async fn submit(State(state): State<AppState>, request: Request) -> Response
     }
 }
 
-/// `POST /console/keluar`: ends the session and clears the cookie.
+/// `POST /console/keluar`: ends the session and clears the cookie; a session opened by single
+/// sign-on then goes on to the provider's logout (RP-initiated logout).
 pub async fn sign_out(State(state): State<AppState>, posted: Posted) -> Response {
+    let link = state
+        .store()
+        .sso_session(posted.who.id_digest())
+        .await
+        .ok()
+        .flatten();
     if let Err(e) = posted.who.end(&state).await {
         tracing::warn!(error = %e, "cannot end the session");
     }
+    let mut to = "/console/masuk".to_owned();
+    if let Some(link) = link
+        && let Some(url) = crate::sso::rp_logout_url(&state, &link).await
+    {
+        to = url;
+    }
     let cookie = state.config().sessions.clear_cookie(posted.who.https());
-    session::with_cookie(Redirect::to("/console/masuk").into_response(), &cookie)
+    session::with_cookie(Redirect::to(&to).into_response(), &cookie)
 }
 
 #[cfg(test)]
@@ -150,7 +183,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_console_paths_are_followed_after_sign_in() {
+    fn only_front_door_paths_are_followed_after_sign_in() {
         assert_eq!(safe_next("/console/instansi/bpsdm"), "/console/instansi/bpsdm");
         assert_eq!(safe_next("/asn"), "/asn");
         assert_eq!(safe_next("/developer/permohonan"), "/developer/permohonan");
@@ -160,6 +193,8 @@ mod tests {
             "/",
             "/console/masuk",
             "/console\\x",
+            "/\\evil.example",
+            "/console/%2f%2fevil",
         ] {
             assert_eq!(safe_next(bad), "/console", "{bad}");
         }

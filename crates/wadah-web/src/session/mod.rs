@@ -12,8 +12,8 @@
 //!   (`Origin`, else `Referer`) and the session's synchronizer token in the `csrf` field,
 //!   compared in constant time ([`csrf`]).
 //! - The session records how the person signed in ([`SignInMethod`]): `local` (password,
-//!   [`local`]) now; a later OpenID Connect login calls [`start`] with `Oidc` and gets the
-//!   same kind of session.
+//!   [`local`]) or `oidc` (single sign-on, `crate::sso`, which calls [`start_session`] and links
+//!   the session to the provider's).
 //!
 //! Whether a request came over HTTPS: `sessions.secure_cookies = true` (set it whenever people
 //! reach Wadah over HTTPS, directly or through a TLS-terminating proxy), or, only with
@@ -150,6 +150,11 @@ impl SignedIn {
         self.https
     }
 
+    /// The digest of the session's id, as the store knows it.
+    pub fn id_digest(&self) -> &SecretDigest {
+        &self.id_digest
+    }
+
     /// Ends the session in the store (sign-out).
     pub async fn end(&self, state: &AppState) -> Result<(), StoreError> {
         state.store().delete_session(&self.id_digest).await.map(|_| ())
@@ -220,11 +225,25 @@ pub async fn start(
     method: SignInMethod,
     https: bool,
 ) -> Result<String, StoreError> {
+    start_session(state, user, method, https)
+        .await
+        .map(|(cookie, _)| cookie)
+}
+
+/// [`start`], also answering the new session's id digest (single sign-on links it to the
+/// provider's session).
+pub async fn start_session(
+    state: &AppState,
+    user: &User,
+    method: SignInMethod,
+    https: bool,
+) -> Result<(String, SecretDigest), StoreError> {
     let config = &state.config().sessions;
     let id = random_token(state);
     let now = state.now();
+    let digest = SecretDigest::of(&id);
     let session = NewSession {
-        id_digest: SecretDigest::of(&id),
+        id_digest: digest.clone(),
         username: user.spec.username.clone(),
         method,
         csrf_token: random_token(state),
@@ -236,7 +255,7 @@ pub async fn start(
         .store()
         .purge_sessions(now, now - config.idle_timeout)
         .await?;
-    Ok(config.set_cookie(https, &id))
+    Ok((config.set_cookie(https, &id), digest))
 }
 
 /// 32 random bytes, base64url.

@@ -27,14 +27,14 @@ impl Demo {
 
     /// `start` with extra environment (e.g. `WADAH_GATEWAY__AUDIT_DURABILITY`).
     pub fn start_with_env(dir: &Path, env: &[(&str, &str)]) -> Demo {
+        Demo::start_on(dir, "127.0.0.1:0", env)
+    }
+
+    /// `start_with_env` with the web listener on `listen` (tests that must know its URL
+    /// before it starts, e.g. to register it at an identity provider).
+    pub fn start_on(dir: &Path, listen: &str, env: &[(&str, &str)]) -> Demo {
         let mut child = Command::new(env!("CARGO_BIN_EXE_wadah"))
-            .args([
-                "demo",
-                "--listen",
-                "127.0.0.1:0",
-                "--gateway-listen",
-                "127.0.0.1:0",
-            ])
+            .args(["demo", "--listen", listen, "--gateway-listen", "127.0.0.1:0"])
             .args(["--sample-listen", "127.0.0.1:0", "--data-dir"])
             .arg(dir)
             .env("WADAH_LOG", "warn")
