@@ -965,6 +965,53 @@ async fn front_doors_journey(c: &Client, demo: &Demo, axe: &str) {
     }
     assert_eq!(status, 200, "the gateway admits the new key under the new right");
 
+    // 4b. BPSDM's admin sees the call on the dashboard, on the integration map and in the
+    // evidence log (the index follows the gateway's log within about a second).
+    sign_in_as(
+        c,
+        &web,
+        "admin-bpsdm",
+        &demo_password(demo, "admin-bpsdm"),
+        "/console/dasbor",
+    )
+    .await;
+    let mut text = String::new();
+    for _ in 0..50 {
+        c.goto(&format!("{web}/console/dasbor")).await.expect("dashboard");
+        text = body_text(c).await;
+        if text.contains("dinsos/e-bansos") {
+            break;
+        }
+        std::thread::park_timeout(Duration::from_millis(200));
+    }
+    assert!(
+        text.contains("bpsdm/simdiklat/jadwal") && text.contains("dinsos/e-bansos"),
+        "the call is on the dashboard:\n{text}"
+    );
+    // A tall window, so the screenshots show the charts under the figures.
+    c.set_window_size(1280, 2400).await.expect("tall window");
+    screenshot(c, "console-dashboard").await;
+    accessibility(c, axe, "/console/dasbor").await;
+    console_page(
+        c,
+        axe,
+        &web,
+        "/console/peta",
+        "dinsos/e-bansos",
+        "integration-map",
+    )
+    .await;
+    c.set_window_size(1280, 900).await.expect("desktop size");
+    console_page(
+        c,
+        axe,
+        &web,
+        "/console/jejak?consumer=dinsos/e-bansos",
+        "bpsdm/simdiklat/jadwal",
+        "evidence-after-call",
+    )
+    .await;
+
     // 5. A civil servant signs in and lands on the staff portal.
     sign_in_as(
         c,

@@ -505,6 +505,7 @@ console-dash-services = Busiest services
 console-dash-consumers = Busiest consumers
 console-dash-series = Per period
 console-dash-time = Period
+console-dash-hint-service = agency/application/service, e.g. bpsdm/simpeg/pegawai
 console-dash-bad-filter = Check the filters: an agency is a code (e.g. bpsdm) and a service is agency/application/service.
 console-dash-nothing = No exchanges in this time range yet.
 console-health-unknown = not checked yet

@@ -491,6 +491,7 @@ console-dash-services = Layanan tersibuk
 console-dash-consumers = Konsumen tersibuk
 console-dash-series = Per periode
 console-dash-time = Periode
+console-dash-hint-service = instansi/aplikasi/layanan, mis. bpsdm/simpeg/pegawai
 console-dash-bad-filter = Periksa filter: instansi berupa kode (mis. bpsdm) dan layanan berupa instansi/aplikasi/layanan.
 console-dash-nothing = Belum ada pertukaran dalam rentang waktu ini.
 console-health-unknown = belum diperiksa

@@ -44,17 +44,24 @@ pub struct Bar {
     pub tip: String,
 }
 
-/// A round number at least `max`, so the axis reads well (1, 2, 5 × 10^n).
-pub fn nice_ceiling(max: f64) -> f64 {
-    if max <= 0.0 || !max.is_finite() {
-        return 1.0;
+/// The axis's top: four grid steps of a round size (1, 2 or 5 × 10^n, at least `min_step`)
+/// that reach `max`, so every grid line is a round number (whole numbers for counts).
+pub fn axis_ceiling(max: f64, min_step: f64) -> f64 {
+    let wanted = if max.is_finite() && max > 0.0 {
+        max / 4.0
+    } else {
+        0.0
+    };
+    if wanted <= min_step {
+        return 4.0 * min_step;
     }
-    let magnitude = 10f64.powf(max.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
+    let magnitude = 10f64.powf(wanted.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
         .into_iter()
-        .map(|step| step * magnitude)
-        .find(|&c| c >= max)
-        .unwrap_or(10.0 * magnitude)
+        .map(|m| m * magnitude)
+        .find(|&s| s >= wanted)
+        .unwrap_or(10.0 * magnitude);
+    4.0 * step.max(min_step)
 }
 
 fn open(out: &mut String, id: &str, title: &str, desc: &str) {
@@ -97,7 +104,8 @@ fn x_label(out: &mut String, x: f64, label: &str) {
 pub fn bars(id: &str, title: &str, desc: &str, bars: &[Bar], fmt: &dyn Fn(f64) -> String) -> String {
     let mut out = String::new();
     open(&mut out, id, title, desc);
-    let ceiling = nice_ceiling(bars.iter().map(|b| b.total).fold(0.0, f64::max));
+    // Bars count things: grid lines on whole numbers.
+    let ceiling = axis_ceiling(bars.iter().map(|b| b.total).fold(0.0, f64::max), 1.0);
     grid(&mut out, ceiling, fmt);
     let plot_h = HEIGHT - TOP - BOTTOM;
     #[allow(clippy::cast_precision_loss)] // at most a few hundred bars
@@ -155,7 +163,7 @@ pub fn lines(
         .iter()
         .flat_map(|l| l.values.iter().flatten())
         .fold(0.0, |m: f64, &v| m.max(v));
-    let ceiling = nice_ceiling(max);
+    let ceiling = axis_ceiling(max, 0.1);
     grid(&mut out, ceiling, fmt);
     let plot_h = HEIGHT - TOP - BOTTOM;
     #[allow(clippy::cast_precision_loss)]
@@ -223,11 +231,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn axes_end_on_round_numbers() {
-        assert_eq!(nice_ceiling(0.0), 1.0);
-        assert_eq!(nice_ceiling(7.0), 10.0);
-        assert_eq!(nice_ceiling(120.0), 200.0);
-        assert_eq!(nice_ceiling(5000.0), 5000.0);
+    fn grid_lines_fall_on_round_numbers() {
+        // Counts: steps of at least 1, so a single request does not give lines at 0.25.
+        assert_eq!(axis_ceiling(0.0, 1.0), 4.0);
+        assert_eq!(axis_ceiling(1.0, 1.0), 4.0);
+        assert_eq!(axis_ceiling(7.0, 1.0), 8.0);
+        assert_eq!(axis_ceiling(120.0, 1.0), 200.0);
+        assert_eq!(axis_ceiling(5000.0, 1.0), 8000.0);
+        // Milliseconds: steps down to 0.1.
+        assert!((axis_ceiling(1.0, 0.1) - 2.0).abs() < 1e-9);
+        for (max, min_step) in [(3.0, 1.0), (97.0, 1.0), (0.3, 0.1), (12_345.0, 1.0)] {
+            let top = axis_ceiling(max, min_step);
+            assert!(top >= max, "{max} fits under {top}");
+        }
     }
 
     #[test]

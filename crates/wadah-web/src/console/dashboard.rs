@@ -118,7 +118,7 @@ fn filter_form(lang: Lang, action: &str, p: &Params, with_service: bool) -> Sear
         fields.push(
             Field::new("layanan", lang.t("console-col-service"), "text", p.layanan.trim())
                 .max(200)
-                .hint(lang.t("console-hint-service")),
+                .hint(lang.t("console-dash-hint-service")),
         );
     }
     SearchForm {
@@ -210,7 +210,8 @@ fn charts_of(lang: Lang, report: &TrafficReport) -> Vec<Chart> {
                 values: report.series.iter().map(|p| p.figures.p95_ms).collect(),
             },
         ],
-        &|v| format!("{} ms", decimal(lang, v, 0)),
+        // Whole milliseconds unless the grid steps are fractions (sub-millisecond answers).
+        &|v| format!("{} ms", decimal(lang, v, usize::from(v.fract().abs() > 1e-9))),
     );
     vec![
         Chart {

@@ -22,7 +22,7 @@ async fn set_password(app: &TestApp, username: &str) {
         .unwrap();
 }
 
-fn encode(pairs: &[(&str, &str)]) -> String {
+pub(crate) fn encode(pairs: &[(&str, &str)]) -> String {
     pairs
         .iter()
         .map(|(k, v)| format!("{k}={}", wadah_web::portal::layout::encode_component(v)))
@@ -77,7 +77,7 @@ pub(crate) async fn get(app: &TestApp, s: &Session, path: &str) -> Resp {
     app.get(path).header("cookie", &s.cookie).send().await
 }
 
-async fn post(app: &TestApp, s: &Session, path: &str, pairs: &[(&str, &str)]) -> Resp {
+pub(crate) async fn post(app: &TestApp, s: &Session, path: &str, pairs: &[(&str, &str)]) -> Resp {
     app.post(path)
         .header("cookie", &s.cookie)
         .raw(FORM, encode(pairs))

@@ -6,14 +6,13 @@ use serde_json::json;
 use wadah_domain::index::Instrument;
 use wadah_domain::index::assessment::{ClaimSpec, EvidenceItem, EvidenceSource};
 use wadah_domain::text::{Description, Line};
-use wadah_domain::user::Username;
 use wadah_store::FileChanges;
 
+use crate::console::{Session, encode, get, sign_in};
 use crate::helpers::*;
 
 const BASE: &str = "/api/v1/assessments";
 const FORM: &str = "application/x-www-form-urlencoded";
-const PASSWORD: &str = "kata-sandi-yang-panjang";
 
 /// Levels that reproduce Bontang's published 2024 result (3.39), raised on 12, 18 and 25: 3.46,
 /// *Baik* (the demo's sample assessment).
@@ -67,68 +66,11 @@ async fn filled(app: &TestApp, year: u16, justification: &str) -> String {
     id
 }
 
-fn encode(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={}", wadah_web::portal::layout::encode_component(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// A signed-in person: the session cookie and the CSRF token of their pages.
-struct Session {
-    cookie: String,
-    csrf: String,
-}
-
-async fn sign_in(app: &TestApp, username: &str) -> Session {
-    let hash = wadah_web::password::hash(PASSWORD).unwrap();
-    app.store
-        .set_password_hash(&Username::parse(username).unwrap(), &hash, &app.change())
-        .await
-        .unwrap();
-    let body = encode(&[
-        ("username", username),
-        ("password", PASSWORD),
-        ("kembali", "/console"),
-    ]);
-    let resp = app
-        .post("/console/masuk")
-        .raw(FORM, body)
-        .send()
-        .await
-        .status(303);
-    let cookie = resp.headers["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let home = app
-        .get("/console")
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .ok()
-        .text();
-    let at = home.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
-    let csrf = home[at..at + home[at..].find('"').unwrap()].to_owned();
-    Session { cookie, csrf }
-}
-
-async fn get(app: &TestApp, s: &Session, path: &str) -> Resp {
-    app.get(path).header("cookie", &s.cookie).send().await
-}
-
+/// A form post with the session's CSRF token, as the console's own forms send it.
 async fn post(app: &TestApp, s: &Session, path: &str, pairs: &[(&str, &str)]) -> Resp {
     let mut all = vec![("csrf", s.csrf.as_str())];
     all.extend_from_slice(pairs);
-    app.post(path)
-        .header("cookie", &s.cookie)
-        .raw(FORM, encode(&all))
-        .send()
-        .await
+    crate::console::post(app, s, path, &all).await
 }
 
 api_test!(the_console_shows_the_assessment_its_figures_history_peers_and_the_moves_of_the_role);
@@ -303,6 +245,57 @@ async fn the_console_shows_the_assessment_its_figures_history_peers_and_the_move
     assert!(seen.contains("3.4") && !seen.contains("Ajukan ke evaluator"));
     let shown = get(&app, &auditor, &form).await.ok().text();
     assert!(!shown.contains("name=\"claimed_level\""));
+
+    // The evaluator gives their own level next to the claim; a level out of range is refused
+    // next to its field and the notes typed are kept.
+    let user =
+        spec(json!({"username": "evaluator", "display_name": "Evaluator KemenPANRB", "role": "evaluator"}));
+    app.store.create_user(&user, None, &app.change()).await.unwrap();
+    let evaluator = sign_in(&app, "evaluator").await;
+    let v = app
+        .store
+        .get_assessment(&id)
+        .await
+        .unwrap()
+        .meta
+        .version
+        .to_string();
+    let bad = post(
+        &app,
+        &evaluator,
+        &form,
+        &[("level", "9"), ("notes", "catatan awal"), ("versi", &v)],
+    )
+    .await
+    .status(422)
+    .text();
+    assert!(
+        bad.contains("catatan awal") && bad.contains("aria-invalid=\"true\""),
+        "{bad}"
+    );
+    post(
+        &app,
+        &evaluator,
+        &form,
+        &[
+            ("level", "1"),
+            ("notes", "Peta rencana belum ditetapkan"),
+            ("versi", &v),
+        ],
+    )
+    .await
+    .status(303);
+    let evaluated = app.store.get_assessment(&id).await.unwrap();
+    let entry = evaluated.entry(12).unwrap();
+    assert_eq!(entry.evaluator_level, Some(1));
+    assert_eq!(entry.evaluator_notes.as_str(), "Peta rencana belum ditetapkan");
+    assert_eq!(
+        entry.claimed_level,
+        Some(2),
+        "the claim stays as the government made it"
+    );
+    let seen = get(&app, &evaluator, &form).await.ok().text();
+    assert!(seen.contains("Peta rencana belum ditetapkan"), "{seen}");
     let dinsos = sign_in(&app, "dinsos-admin").await;
     assert!(
         !get(&app, &dinsos, "/console")
