@@ -528,6 +528,13 @@ async fn suggestions_state_their_facts_and_apply_only_when_confirmed(app: TestAp
     assert_eq!(entry["evidence"][0]["kind"], "platform");
     assert_eq!(entry["evidence"][0]["levels"], json!([1, 2]));
     assert_eq!(applied["evidence_gaps"], json!([]));
+    // Confirming again from the same (now stale) version is refused as stale, not applied twice.
+    app.post(&format!("{BASE}/{id}/suggestions/18"))
+        .by(Who::Platform)
+        .if_match(v)
+        .send()
+        .await
+        .problem(409, "stale_version");
     let body = app
         .post(&format!("{BASE}/{id}/suggestions/7"))
         .by(Who::Platform)

@@ -307,6 +307,66 @@ async fn the_console_shows_the_assessment_its_figures_history_peers_and_the_move
     get(&app, &dinsos, &page).await.status(404);
 }
 
+api_test!(the_platforms_suggestions_are_shown_with_their_facts_and_applied_only_when_confirmed);
+async fn the_platforms_suggestions_are_shown_with_their_facts_and_applied_only_when_confirmed(app: TestApp) {
+    let id = filled(&app, 2026, "Perwal SPBE").await;
+    let page = format!("/console/indeks/{id}");
+    let admin = sign_in(&app, "admin").await;
+    assert!(
+        get(&app, &admin, &page)
+            .await
+            .ok()
+            .text()
+            .contains(&format!("{page}/saran"))
+    );
+    let html = get(&app, &admin, &format!("{page}/saran")).await.ok().text();
+    assert!(
+        html.contains("Saran dari platform") && html.contains("Fakta"),
+        "{html}"
+    );
+    let marker = format!("action=\"{page}/saran/");
+    let at = html.find(&marker).expect("a suggestion the admin may confirm") + marker.len();
+    let number: u32 = html[at..at + html[at..].find('"').unwrap()].parse().unwrap();
+    let before = app.store.get_assessment(&id).await.unwrap();
+    let platform = |a: &wadah_domain::index::assessment::Assessment| {
+        a.entry(number)
+            .unwrap()
+            .evidence
+            .iter()
+            .filter(|e| matches!(e.source, EvidenceSource::Platform { .. }))
+            .count()
+    };
+    assert_eq!(platform(&before), 0, "nothing is applied before it is confirmed");
+    let version = before.meta.version.to_string();
+    post(
+        &app,
+        &admin,
+        &format!("{page}/saran/{number}"),
+        &[("versi", &version)],
+    )
+    .await
+    .status(303);
+    let after = app.store.get_assessment(&id).await.unwrap();
+    assert_eq!(platform(&after), 1, "the facts are recorded as evidence");
+    assert_eq!(
+        after.entry(number).unwrap().claimed_level,
+        before.entry(number).unwrap().claimed_level,
+        "an existing claim is never changed"
+    );
+    // A stale page changes nothing; an auditor sees the facts but no button.
+    post(
+        &app,
+        &admin,
+        &format!("{page}/saran/{number}"),
+        &[("versi", &version)],
+    )
+    .await
+    .status(409);
+    let auditor = sign_in(&app, "auditor").await;
+    let seen = get(&app, &auditor, &format!("{page}/saran")).await.ok().text();
+    assert!(seen.contains("Fakta") && !seen.contains(&marker), "{seen}");
+}
+
 api_test!(the_planner_finds_the_cheapest_way_from_baik_to_sangat_baik_and_writes_the_roadmap);
 async fn the_planner_finds_the_cheapest_way_from_baik_to_sangat_baik_and_writes_the_roadmap(app: TestApp) {
     let id = filled(&app, 2026, "Perwal SPBE").await;

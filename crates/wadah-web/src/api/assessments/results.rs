@@ -178,6 +178,17 @@ pub async fn apply_suggestion(
     IfMatch(version): IfMatch,
 ) -> ApiResult<Tagged<AssessmentView>> {
     let (mut assessment, instrument) = load(&state, &caller, &id, AssessmentAction::Edit).await?;
+    // The evidence item is named after the version it was confirmed at, so a stale confirmation
+    // must be refused as stale before it is applied (it would otherwise look like a duplicate).
+    if assessment.meta.version != version {
+        return Err(wadah_store::StoreError::StaleVersion {
+            kind: "assessment",
+            key: id,
+            expected: version,
+            actual: assessment.meta.version,
+        }
+        .into());
+    }
     let suggestion = suggestions(&state, &assessment, &instrument)
         .await?
         .into_iter()

@@ -14,6 +14,7 @@
 //! | `/console/indeks/{id}` | one assessment; `POST …/status` moves its workflow |
 //! | `…/{id}/indikator/{n}` | an indicator: criteria, evidence, the claim or evaluation form |
 //! | `POST …/{id}/indikator/{n}/tautan` | a link as evidence |
+//! | `…/{id}/saran`, `POST …/saran/{n}` | the platform's suggestions; confirm one |
 //! | `…/{id}/rencana`, `POST …/rencana/peta` | the planner; its raises into the Peta Rencana |
 //! | `…/{id}/laporan`, `…/{id}/ekspor.xlsx` | the printable report, the export |
 //! | `…/{id}/berkas/{sha256}` | an uploaded evidence file |
@@ -23,6 +24,7 @@ mod evidence;
 mod page;
 mod planner;
 mod planner_form;
+mod suggestions;
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -54,6 +56,8 @@ pub fn routes() -> Router<AppState> {
             &format!("{one}/indikator/{{number}}/tautan"),
             post(evidence::add_link),
         )
+        .route(&format!("{one}/saran"), get(suggestions::show))
+        .route(&format!("{one}/saran/{{number}}"), post(suggestions::confirm))
         .route(&format!("{one}/rencana"), get(planner::show))
         .route(&format!("{one}/rencana/peta"), post(planner::to_roadmap))
         .route(&format!("{one}/laporan"), get(report))

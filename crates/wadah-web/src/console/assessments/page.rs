@@ -145,6 +145,7 @@ pub fn view(ctx: &Ctx, assessment: &Assessment, r: AssessmentResults, max_level:
         })
         .collect();
     let actions = vec![
+        Link::new(format!("{base}/saran"), lang.t("console-index-suggestions")),
         Link::new(format!("{base}/rencana"), lang.t("console-index-planner")),
         Link::new(format!("{base}/laporan"), lang.t("console-index-report")),
         Link::new(format!("{base}/ekspor.xlsx"), lang.t("console-index-export")),
