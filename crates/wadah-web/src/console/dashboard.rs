@@ -315,6 +315,38 @@ fn tables_of(ctx: &Ctx, state: &AppState, report: &TrafficReport) -> Vec<Table> 
     ]
 }
 
+impl DashboardPage {
+    /// The page's frame, window links and filters (keys `{key}-title`, `{key}-intro`), before
+    /// any figure is read.
+    fn start(ctx: &Ctx, p: &Params, path: &str, key: &str, with_service: bool) -> Self {
+        let title = ctx.t(&format!("{key}-title"));
+        Self {
+            frame: ctx.frame(title.clone()),
+            heading: title,
+            lead: ctx.t(&format!("{key}-intro")),
+            windows: window_links(ctx.lang, path, p),
+            search: filter_form(ctx.lang, path, p, with_service),
+            facts: Vec::new(),
+            charts: Vec::new(),
+            tables: Vec::new(),
+            empty: None,
+        }
+    }
+
+    /// The page with the filter error above the form (400), what was typed kept.
+    fn bad_filter(mut self, ctx: &Ctx) -> Response {
+        self.search.error = Some(ctx.t("console-dash-bad-filter"));
+        render(StatusCode::BAD_REQUEST, &self)
+    }
+}
+
+/// The agency filter as typed: none, a valid code, or `Err` for anything else.
+fn agency_filter(p: &Params) -> Result<Option<wadah_domain::Code>, ()> {
+    non_empty(&p.instansi)
+        .map(|a| wadah_domain::Code::parse(&a).map_err(|_| ()))
+        .transpose()
+}
+
 fn non_empty(s: &str) -> Option<String> {
     let s = s.trim();
     (!s.is_empty()).then(|| s.chars().take(200).collect())
@@ -328,28 +360,9 @@ pub async fn dashboard(
 ) -> Response {
     let lang = ctx.lang;
     let p = params.map(|q| q.0).unwrap_or_default();
-    let mut search = filter_form(lang, "/console/dasbor", &p, true);
-    let mut page = DashboardPage {
-        frame: ctx.frame(ctx.t("console-dash-title")),
-        heading: ctx.t("console-dash-title"),
-        lead: ctx.t("console-dash-intro"),
-        windows: window_links(lang, "/console/dasbor", &p),
-        search: search.clone(),
-        facts: Vec::new(),
-        charts: Vec::new(),
-        tables: Vec::new(),
-        empty: None,
-    };
-    let agency = match non_empty(&p.instansi)
-        .map(|a| wadah_domain::Code::parse(&a))
-        .transpose()
-    {
-        Ok(a) => a,
-        Err(_) => {
-            search.error = Some(ctx.t("console-dash-bad-filter"));
-            page.search = search;
-            return render(StatusCode::BAD_REQUEST, &page);
-        }
+    let mut page = DashboardPage::start(&ctx, &p, "/console/dasbor", "console-dash", true);
+    let Ok(agency) = agency_filter(&p) else {
+        return page.bad_filter(&ctx);
     };
     let query = TrafficParams {
         window: Some(p.window()),
@@ -358,11 +371,7 @@ pub async fn dashboard(
     };
     let report = match traffic_report(State(state.clone()), ctx.who.caller(), extract::Query(query)).await {
         Ok(r) => r.0,
-        Err(e) if e.code() == ErrorCode::InvalidQuery => {
-            search.error = Some(ctx.t("console-dash-bad-filter"));
-            page.search = search;
-            return render(StatusCode::BAD_REQUEST, &page);
-        }
+        Err(e) if e.code() == ErrorCode::InvalidQuery => return page.bad_filter(&ctx),
         Err(e) => return ctx.fail(&e),
     };
     let t = &report.totals;
@@ -423,25 +432,9 @@ pub async fn map(
 ) -> Response {
     let lang = ctx.lang;
     let p = params.map(|q| q.0).unwrap_or_default();
-    let mut search = filter_form(lang, "/console/peta", &p, false);
-    let mut page = DashboardPage {
-        frame: ctx.frame(ctx.t("console-map-title")),
-        heading: ctx.t("console-map-title"),
-        lead: ctx.t("console-map-intro"),
-        windows: window_links(lang, "/console/peta", &p),
-        search: search.clone(),
-        facts: Vec::new(),
-        charts: Vec::new(),
-        tables: Vec::new(),
-        empty: None,
-    };
-    let Ok(agency) = non_empty(&p.instansi)
-        .map(|a| wadah_domain::Code::parse(&a))
-        .transpose()
-    else {
-        search.error = Some(ctx.t("console-dash-bad-filter"));
-        page.search = search;
-        return render(StatusCode::BAD_REQUEST, &page);
+    let mut page = DashboardPage::start(&ctx, &p, "/console/peta", "console-map", false);
+    let Ok(agency) = agency_filter(&p) else {
+        return page.bad_filter(&ctx);
     };
     let query = MapParams {
         window: Some(p.window()),
