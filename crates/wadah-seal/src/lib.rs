@@ -13,7 +13,6 @@
 //! unreadable (they must then be entered again), so it belongs in the operator's backup, apart
 //! from the database backup.
 
-use std::fs::OpenOptions;
 use std::io::Write as _;
 use std::path::Path;
 
@@ -81,43 +80,58 @@ impl MasterKey {
     /// Reads the key file, or creates it (mode 0600, 64 hex characters) when it does not
     /// exist. An existing file is never rewritten: a malformed one is an error, not replaced.
     pub fn load_or_create(path: &Path) -> Result<Self, SealError> {
-        let shown = path.display().to_string();
         let io = |source| SealError::KeyFile {
-            path: shown.clone(),
+            path: path.display().to_string(),
             source,
         };
-        match std::fs::read_to_string(path) {
-            Ok(text) => {
-                check_permissions(path)
-                    .map_err(io)?
-                    .then_some(())
-                    .ok_or_else(|| SealError::KeyPermissions(shown.clone()))?;
-                let bytes = hex::decode(text.trim()).map_err(|_| SealError::KeyFormat(shown.clone()))?;
-                let bytes: [u8; 32] = bytes
-                    .try_into()
-                    .map_err(|_| SealError::KeyFormat(shown.clone()))?;
-                Ok(Self::from_bytes(&bytes))
-            }
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let mut bytes = [0u8; 32];
-                SystemRandom::new()
-                    .fill(&mut bytes)
-                    .map_err(|_| io(std::io::Error::other("no random bytes")))?;
-                if let Some(dir) = path.parent() {
-                    std::fs::create_dir_all(dir).map_err(io)?;
-                }
-                let mut options = OpenOptions::new();
-                options.write(true).create_new(true);
-                #[cfg(unix)]
-                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-                let mut file = options.open(path).map_err(io)?;
-                file.write_all(format!("{}\n", hex::encode(bytes)).as_bytes())
-                    .and_then(|()| file.sync_all())
-                    .map_err(io)?;
-                Ok(Self::from_bytes(&bytes))
+                Self::create(path).map_err(io)?;
+                // Whoever won a race to create it (another node starting at the same moment
+                // on a shared path), the file now holds a whole key: read that one.
+                std::fs::read_to_string(path).map_err(io)?
             }
-            Err(e) => Err(io(e)),
+            Err(e) => return Err(io(e)),
+        };
+        let shown = path.display().to_string();
+        check_permissions(path)
+            .map_err(io)?
+            .then_some(())
+            .ok_or_else(|| SealError::KeyPermissions(shown.clone()))?;
+        let bytes = hex::decode(text.trim()).map_err(|_| SealError::KeyFormat(shown.clone()))?;
+        let bytes: [u8; 32] = bytes.try_into().map_err(|_| SealError::KeyFormat(shown))?;
+        Ok(Self::from_bytes(&bytes))
+    }
+
+    /// Writes a new random key to `path` unless a key is there already. The key is written
+    /// and synced under a temporary name first and then hard-linked into place, which fails if
+    /// `path` exists: so `path` never holds a partial key, and of two processes creating it at
+    /// once exactly one key wins.
+    fn create(path: &Path) -> std::io::Result<()> {
+        let mut bytes = [0u8; 32];
+        SystemRandom::new()
+            .fill(&mut bytes)
+            .map_err(|_| std::io::Error::other("no random bytes"))?;
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let mut temp = tempfile::Builder::new().prefix(".master-key-").tempfile_in(dir)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o600))?;
         }
+        temp.write_all(format!("{}\n", hex::encode(bytes)).as_bytes())?;
+        temp.as_file().sync_all()?;
+        match std::fs::hard_link(temp.path(), path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            Err(e) => Err(e),
+        }
+        // `temp` is removed when dropped; the key stays under `path`.
     }
 
     pub fn id(&self) -> &str {
@@ -240,6 +254,22 @@ mod tests {
             super::tests::ring(2).open(&sealed, "upstream:a/b/c"),
             Err(SealError::UnknownKey(_))
         ));
+    }
+
+    #[test]
+    fn nodes_creating_the_key_at_once_all_get_the_one_key_that_won() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys").join("master.key");
+        let ids: Vec<String> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| s.spawn(|| MasterKey::load_or_create(&path).unwrap().id().to_owned()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
+        assert_eq!(MasterKey::load_or_create(&path).unwrap().id(), ids[0]);
+        let names: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temporary file is left behind");
     }
 
     #[test]
