@@ -45,6 +45,11 @@ pub enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// People who administer this deployment.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
     /// Write the SPBE architecture in an exchange format.
     Export {
         #[command(subcommand)]
@@ -116,6 +121,28 @@ pub enum KeysCommand {
     /// Start a new signing key now: it signs from one minute on (once every gateway node has
     /// loaded it); the current key retires then and stays published until its tokens expire.
     Rotate(StoreArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a platform admin with a generated password (printed once): the first person of
+    /// a new deployment, or a break-glass account when single sign-on is down.
+    Create(AdminCreateArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct AdminCreateArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Login name: 3-64 characters of a-z, 0-9, '.', '_' or '-'.
+    #[arg(long, value_name = "NAME")]
+    pub username: String,
+    /// The name shown in the console.
+    #[arg(long, value_name = "TEXT")]
+    pub name: String,
+    /// Also issue an admin API token (printed once).
+    #[arg(long)]
+    pub token: bool,
 }
 
 #[derive(Debug, Subcommand)]

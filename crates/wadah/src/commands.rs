@@ -4,7 +4,7 @@
 use anyhow::Context;
 
 use crate::cli::{
-    AuditCommand, Cli, Command, ConfigCommand, ExportArgs, IndexCommand, KeysCommand, StoreArgs,
+    AdminCommand, AuditCommand, Cli, Command, ConfigCommand, ExportArgs, IndexCommand, KeysCommand, StoreArgs,
 };
 use crate::config::{Config, redact_url};
 use crate::store::{self, Migrations};
@@ -41,6 +41,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Keys {
                 command: KeysCommand::Rotate(args),
             } => keys_rotate(&args).await,
+            Command::Admin {
+                command: AdminCommand::Create(args),
+            } => crate::admin_cmd::create(&args).await,
             Command::Export { command } => crate::exchange_cmd::export(command).await,
             Command::Import { command } => crate::exchange_cmd::import(command).await,
         }

@@ -3,6 +3,7 @@
 
 use std::process::ExitCode;
 
+mod admin_cmd;
 mod cli;
 mod cluster;
 mod commands;
@@ -12,6 +13,7 @@ mod demo;
 mod exchange_cmd;
 mod index_cmd;
 mod index_export;
+mod people;
 mod runtime;
 mod serve;
 mod sso_config;

@@ -11,13 +11,14 @@ use wadah_domain::access::{AccessRequestSpec, AccessRightSpec};
 use wadah_domain::credential::{CredentialKind, CredentialSpec};
 use wadah_domain::secret::{self, Random, SecretKind};
 use wadah_domain::service::ServiceRef;
-use wadah_domain::user::{ApiTokenSpec, Username};
+use wadah_domain::user::Username;
 use wadah_domain::{Actor, Clock, Code};
 use wadah_store::{Change, Store, StoredSecret};
 
 use super::catalog::{self, APPS, SamplePublicService, SampleUser};
 use super::credentials::{ConsumerSecrets, DemoUser, StaffSignIn};
 use super::records::openapi_yaml;
+use crate::people::{hash_password, password};
 
 pub struct Seeder<'a> {
     pub store: &'a Arc<dyn Store>,
@@ -249,16 +250,15 @@ impl Seeder<'_> {
 
     /// Issues a new admin API token for `username`.
     pub async fn token(&self, username: &str) -> anyhow::Result<String> {
-        let issued = secret::issue(SecretKind::AdminToken, self.random);
-        let spec: ApiTokenSpec = spec("token", json!({"name": "demo"}))?;
-        let stored = StoredSecret {
-            digest: issued.digest,
-            hint: issued.hint,
-        };
-        self.store
-            .create_api_token(&Username::parse(username)?, &spec, &stored, &self.change())
-            .await?;
-        Ok(issued.plain)
+        let username = Username::parse(username)?;
+        crate::people::issue_token(
+            self.store.as_ref(),
+            self.random,
+            &username,
+            "demo",
+            &self.change(),
+        )
+        .await
     }
 
     /// Gives each demo consumer an API key and an OAuth2 client.
@@ -332,19 +332,4 @@ impl Seeder<'_> {
         }
         Ok(moved)
     }
-}
-
-/// 18 random bytes as base64url: 24 characters, easy to paste.
-fn password(random: &dyn Random) -> String {
-    use base64::Engine as _;
-    let mut bytes = [0u8; 18];
-    random.fill(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-async fn hash_password(plain: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || wadah_web::password::hash(&plain))
-        .await
-        .context("password hashing stopped")?
-        .map_err(|e| anyhow::anyhow!("cannot hash a password: {e}"))
 }
