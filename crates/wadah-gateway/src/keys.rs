@@ -156,6 +156,9 @@ pub async fn refresh(
     Ok(load(&stored, ring, issuer, now, previous))
 }
 
+/// How far apart the clocks of nodes starting together may be.
+const CLOCK_SKEW: Duration = Duration::from_secs(2);
+
 /// The key the policy wants created at `now`, as (generation, activates, retires), if any.
 fn due_key(
     stored: &[StoredSigningKey],
@@ -169,6 +172,15 @@ fn due_key(
         .filter(|k| k.activates_at <= now && now < k.retires_at)
         .max_by_key(|k| k.generation);
     match active {
+        // A first key another node added a moment ago, by a clock a little ahead of ours, is
+        // not active for us yet but will be within the skew: it is the key, not a reason for
+        // another generation (two nodes starting at once must end with one key).
+        None if stored.iter().any(|k| {
+            k.generation == latest && k.activates_at > now && k.activates_at - now <= dur(CLOCK_SKEW)
+        }) =>
+        {
+            None
+        }
         None => Some((latest + 1, now, now + period)),
         Some(a)
             if a.generation == latest && a.retires_at - now <= dur(publish_ahead(config.key_rotation)) =>
@@ -405,6 +417,13 @@ mod tests {
             due_key(&two, &config, t(900)),
             Some((3, t(900), t(1300))),
             "all expired"
+        );
+        // Another node's first key, stamped a moment after our `now`: not due again.
+        assert_eq!(due_key(&[stored(1, 11, 411)], &config, t(10)), None);
+        assert_eq!(
+            due_key(&[stored(1, 60, 460)], &config, t(10)),
+            Some((2, t(10), t(410))),
+            "a key far in the future does not cover now"
         );
         assert_eq!(
             publish_ahead(Duration::from_secs(30 * 24 * 3600)),
