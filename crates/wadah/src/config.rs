@@ -696,21 +696,25 @@ mod tests {
         Config::load_from(Some(&path), None, env(&[])).unwrap();
     }
 
+    /// `wadah.example.toml` with its commented-out keys starting with `prefix` uncommented.
+    fn example_with(prefix: &str) -> String {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../wadah.example.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        text.lines()
+            .map(|l| {
+                l.strip_prefix("# ")
+                    .filter(|rest| rest.starts_with(prefix))
+                    .unwrap_or(l)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// TLS is optional (plain HTTP by default), so its keys are documented commented out:
     /// uncommented, they must be exactly the keys the gateway reads, and valid together.
     #[test]
     fn the_example_file_documents_the_optional_tls_keys() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../wadah.example.toml");
-        let text = std::fs::read_to_string(&path).unwrap();
-        let uncommented: String = text
-            .lines()
-            .map(|l| {
-                l.strip_prefix("# ")
-                    .filter(|rest| rest.starts_with("tls_"))
-                    .unwrap_or(l)
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
+        let uncommented = example_with("tls_");
         let raw: RawConfig = toml::from_str(&uncommented).unwrap();
         let g = &raw.gateway;
         assert!(g.tls_cert_file.is_some() && g.tls_key_file.is_some());
@@ -728,17 +732,7 @@ mod tests {
     /// documented commented out: uncommented, they are the keys read, and valid together.
     #[test]
     fn the_example_file_documents_the_optional_redis_keys() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../wadah.example.toml");
-        let text = std::fs::read_to_string(&path).unwrap();
-        let uncommented: String = text
-            .lines()
-            .map(|l| {
-                l.strip_prefix("# ")
-                    .filter(|rest| rest.starts_with("redis_"))
-                    .unwrap_or(l)
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
+        let uncommented = example_with("redis_");
         let raw: RawConfig = toml::from_str(&uncommented).unwrap();
         let r = &raw.rate_limit;
         assert!(r.redis_url.is_some() && r.redis_unavailable.is_some());
