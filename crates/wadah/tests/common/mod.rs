@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test binary uses a different part
 
 pub mod cluster;
+pub mod browser;
 pub mod load;
 
 use std::io::{BufRead, BufReader, Read, Write};
