@@ -82,12 +82,19 @@ pub(crate) async fn index(store: &SqlStore, batch: &AuditBatch) -> StoreResult<(
         Some(p) => p.next_sequence,
         None => 0,
     };
-    for entry in batch.entries.iter().filter(|e| e.sequence() >= from) {
-        let query = match entry {
-            AuditEntry::Admitted(a) => admitted(&batch.node, a)?,
-            AuditEntry::Ended(e) => ended(&batch.node, e)?,
-        };
-        query.execute(&mut *tx).await.map_err(|e| store.db(e))?;
+    let entries = batch.entries.iter().filter(|e| e.sequence() >= from);
+    let (rows, late) = pair(entries);
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        insert_rows(&batch.node, chunk)?
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| store.db(e))?;
+    }
+    for ending in late {
+        ended(&batch.node, ending)?
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| store.db(e))?;
     }
     sqlx::query(
         "INSERT INTO audit_positions (node, next_sequence, head) VALUES ($1, $2, $3) \
@@ -102,28 +109,102 @@ pub(crate) async fn index(store: &SqlStore, batch: &AuditBatch) -> StoreResult<(
     tx.commit().await.map_err(|e| store.db(e))
 }
 
-fn admitted(node: &str, a: &AuditExchange) -> StoreResult<crate::tx::Q> {
-    Ok(sqlx::query(
+/// Rows per `INSERT` statement: 64 × 24 parameters stays far below SQLite's and PostgreSQL's
+/// limits, and one statement per 64 exchanges instead of two per exchange is most of what
+/// indexing costs under load (each statement is a round trip to the database thread).
+const ROWS_PER_INSERT: usize = 64;
+
+/// One exchange to insert: its admission, with its outcome when the same batch holds it.
+struct Row<'a> {
+    admitted: &'a AuditExchange,
+    ending: Option<&'a AuditEnding>,
+    /// The admission's body digest, or the (first) outcome's when the body was streamed.
+    request_digest: Option<&'a str>,
+}
+
+/// Pairs each outcome with the latest earlier admission of its request in the batch (the same
+/// rule the `UPDATE` for outcomes applies in the table), so most exchanges are written once,
+/// complete. Outcomes whose admission was indexed by an earlier batch come back separately.
+fn pair<'a>(entries: impl Iterator<Item = &'a AuditEntry>) -> (Vec<Row<'a>>, Vec<&'a AuditEnding>) {
+    let mut rows: Vec<Row<'a>> = Vec::new();
+    let mut latest: std::collections::HashMap<&'a str, usize> = std::collections::HashMap::new();
+    let mut late = Vec::new();
+    for entry in entries {
+        match entry {
+            AuditEntry::Admitted(a) => {
+                latest.insert(a.request_id.as_str(), rows.len());
+                rows.push(Row {
+                    admitted: a,
+                    ending: None,
+                    request_digest: a.request_digest.as_deref(),
+                });
+            }
+            AuditEntry::Ended(e) => match latest.get(e.request_id.as_str()) {
+                Some(&i) => {
+                    let row = &mut rows[i];
+                    row.ending = Some(e);
+                    row.request_digest = row.request_digest.or(e.request_digest.as_deref());
+                }
+                None => late.push(e),
+            },
+        }
+    }
+    (rows, late)
+}
+
+/// One multi-row `INSERT` of exchanges (with their outcomes where known).
+fn insert_rows(node: &str, rows: &[Row<'_>]) -> StoreResult<crate::tx::Q> {
+    const COLUMNS: usize = 24;
+    let mut sql = String::from(
         "INSERT INTO audit_exchanges (node, sequence, request_id, at, consumer_agency, \
          consumer_application, credential, service_agency, service_application, service, method, \
-         path, query_digest, request_digest) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
-         ON CONFLICT (node, sequence) DO NOTHING",
-    )
-    .bind(node.to_owned())
-    .bind(seq(a.sequence)?)
-    .bind(a.request_id.clone())
-    .bind(micros(a.at))
-    .bind(a.consumer_agency.clone())
-    .bind(a.consumer_application.clone())
-    .bind(a.credential.clone())
-    .bind(a.service_agency.clone())
-    .bind(a.service_application.clone())
-    .bind(a.service.clone())
-    .bind(a.method.clone())
-    .bind(a.path.clone())
-    .bind(a.query_digest.clone())
-    .bind(a.request_digest.clone()))
+         path, query_digest, request_digest, outcome_sequence, status, upstream_status, ended_at, \
+         duration_ms, bytes_in, bytes_out, response_digest, complete, error) VALUES ",
+    );
+    for r in 0..rows.len() {
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..COLUMNS {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${}", r * COLUMNS + c + 1));
+        }
+        sql.push(')');
+    }
+    sql.push_str(" ON CONFLICT (node, sequence) DO NOTHING");
+    // The text holds placeholders only (every value is bound). Only the full-size statement is
+    // worth keeping prepared; a batch's short tail varies.
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(rows.len() == ROWS_PER_INSERT);
+    for row in rows {
+        let a = row.admitted;
+        let o = row.ending.map(|e| &e.outcome);
+        query = query
+            .bind(node.to_owned())
+            .bind(seq(a.sequence)?)
+            .bind(a.request_id.clone())
+            .bind(micros(a.at))
+            .bind(a.consumer_agency.clone())
+            .bind(a.consumer_application.clone())
+            .bind(a.credential.clone())
+            .bind(a.service_agency.clone())
+            .bind(a.service_application.clone())
+            .bind(a.service.clone())
+            .bind(a.method.clone())
+            .bind(a.path.clone())
+            .bind(a.query_digest.clone())
+            .bind(row.request_digest.map(str::to_owned))
+            .bind(o.map(|o| seq(o.sequence)).transpose()?)
+            .bind(o.map(|o| i64::from(o.status)))
+            .bind(o.and_then(|o| o.upstream_status.map(i64::from)))
+            .bind(o.map(|o| micros(o.ended_at)))
+            .bind(o.map(|o| o.duration_ms))
+            .bind(o.map(|o| seq(o.bytes_in)).transpose()?)
+            .bind(o.map(|o| seq(o.bytes_out)).transpose()?)
+            .bind(o.and_then(|o| o.response_digest.clone()))
+            .bind(o.map(|o| i64::from(o.complete)))
+            .bind(o.and_then(|o| o.error.clone()));
+    }
+    Ok(query)
 }
 
 fn ended(node: &str, e: &AuditEnding) -> StoreResult<crate::tx::Q> {

@@ -87,6 +87,7 @@ macro_rules! conformance_tests {
             upstream_credentials_stay_sealed
             audit_index_searches_within_scope
             audit_index_batches_replay_without_duplicates
+            audit_index_keeps_every_outcome_of_a_large_batch
             audit_keys_are_published_per_node
             audit_traffic_is_counted_per_bucket_and_class
             portal_link_checks_and_feedback_follow_their_public_service

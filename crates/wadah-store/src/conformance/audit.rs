@@ -212,6 +212,57 @@ pub async fn audit_index_batches_replay_without_duplicates(store: &dyn Store) {
     assert_ne!(position.head, GENESIS);
 }
 
+/// A busy node's batch (hundreds of exchanges, most ending within the batch, one request id
+/// used twice, one outcome arriving in the next batch) is indexed whole: every exchange once,
+/// each with the outcome that followed it.
+pub async fn audit_index_keeps_every_outcome_of_a_large_batch(store: &dyn Store) {
+    let mut entries = Vec::new();
+    let mut seq = 0;
+    for i in 0..150 {
+        entries.push(admitted(
+            seq,
+            &format!("q{i}"),
+            "dinsos/bansos",
+            "bpsdm/simpeg/pegawai",
+        ));
+        seq += 1;
+        if i != 149 {
+            entries.push(ended(seq, &format!("q{i}"), 200 + (i % 3) as u16));
+            seq += 1;
+        }
+    }
+    // A request id seen again later (a consumer reusing X-Request-Id): its own outcome.
+    entries.push(admitted(seq, "q0", "dinsos/bansos", "bpsdm/simpeg/pegawai"));
+    entries.push(ended(seq + 1, "q0", 504));
+    seq += 2;
+    store.index_audit(&batch(entries, seq)).await.expect("index");
+    store
+        .index_audit(&batch(vec![ended(seq, "q149", 201)], seq + 1))
+        .await
+        .expect("the late outcome");
+
+    let all = AuditFilter::scoped(AuditScope::All);
+    let page = store.search_audit(&all, &PageRequest::first(200)).await.unwrap();
+    assert_eq!(page.items.len(), 151);
+    let status = |id: &str| -> Vec<Option<u16>> {
+        page.items
+            .iter()
+            .filter(|e| e.request_id == id)
+            .map(|e| e.outcome.as_ref().map(|o| o.status))
+            .collect()
+    };
+    assert_eq!(status("q0"), [Some(504), Some(200)]);
+    assert_eq!(status("q100"), [Some(201)]);
+    assert_eq!(status("q149"), [Some(201)]);
+    assert!(
+        page.items.iter().all(|e| e.outcome.is_some()),
+        "every exchange has its outcome"
+    );
+    let q5 = page.items.iter().find(|e| e.request_id == "q5").unwrap();
+    assert_eq!(q5.request_digest, Some(Sha256Hash::of(b"body").to_hex()));
+    assert_eq!(q5.outcome.as_ref().unwrap().bytes_in, 4);
+}
+
 /// Checkpoint keys: every node's public keys in one list; a node's newest key comes back
 /// with its sealed half; a key id is unique.
 pub async fn audit_keys_are_published_per_node(store: &dyn Store) {
