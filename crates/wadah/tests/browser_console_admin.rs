@@ -128,7 +128,9 @@ async fn users_journey(client: Client, web: String, username: String, password: 
     c.goto(&format!("{web}/console/pengguna")).await.expect("list");
     let text = body_text(c).await;
     assert!(text.contains("rina") && text.contains("Rina Wulandari"), "{text}");
-    c.goto(&format!("{web}/console/pengguna/rina")).await.expect("user page");
+    c.goto(&format!("{web}/console/pengguna/rina"))
+        .await
+        .expect("user page");
     let text = body_text(c).await;
     assert!(text.contains("Token API") && !text.contains(&secret), "{text}");
     screenshot(c, "console-user").await;

@@ -97,12 +97,11 @@ fn evidence_line(lang: Lang, id: &str, e: &EvidenceItem) -> EvidenceLine {
                 href(id),
                 crate::portal::layout::encode_component(&f.sha256)
             )),
-            file: Some(lang.t_args(
-                "console-index-file-facts",
-                &[
-                    ("size", &super::evidence::size_text(lang, f.size)),
-                    ("sha256", &f.sha256),
-                ],
+            file: Some(format!(
+                "{} {} · SHA-256 {}",
+                super::evidence::size_text(lang, f.size),
+                lang.t("console-index-file-bytes"),
+                f.sha256
             )),
         },
         EvidenceSource::Platform { facts } => EvidenceLine {
