@@ -18,16 +18,20 @@
 //! | `/console/permohonan[/{id}]`, `…/{id}/keputusan` | access requests; decide one |
 //! | `/console/jejak` | evidence log search |
 //! | `/console/dasbor`, `/console/peta` | traffic dashboard; integration map (SVG) |
-//! | `/console/perubahan`, `/console/pengguna` | change log; users |
+//! | `/console/instansi/baru`, `…/{agency}/ubah` | new agency; edit one (see `agency_forms`) |
+//! | `/console/perubahan` | change log |
+//! | `/console/pengguna[/…]` | users, roles and their API tokens (see `users`) |
 //! | `/console/indeks/…` | SPBE self-assessments and the planner (see `assessments`) |
 //!
 //! # Modules
 //! `view`: the frame and generic views; `signin`: sign-in and sign-out; `registry`:
 //! agencies, applications and services (read); `forms`: application and service forms;
-//! `requests`: access requests and decisions; `records`: home, evidence log, change log, users;
+//! `requests`: access requests and decisions; `records`: home, evidence log, change log;
+//! `users`: users, roles and tokens; `agency_forms`: agency create and edit (platform admin);
 //! `dashboard`: traffic dashboard and integration map, drawn by `charts` and `map_svg`.
 //! Sessions, CSRF and throttling are in [`crate::session`], shared with later portals.
 
+mod agency_forms;
 mod assessments;
 mod charts;
 mod dashboard;
@@ -37,6 +41,7 @@ mod records;
 mod registry;
 mod requests;
 mod signin;
+mod users;
 pub mod view;
 
 use axum::Router;
@@ -62,6 +67,14 @@ pub fn routes() -> Router<AppState> {
         .route("/console/masuk", get(signin::form).post(signin::submit))
         .route("/console/keluar", post(signin::sign_out))
         .route("/console/instansi", get(registry::agencies))
+        .route(
+            "/console/instansi/baru",
+            get(agency_forms::new_agency).post(agency_forms::create_agency),
+        )
+        .route(
+            &format!("{agency}/ubah"),
+            get(agency_forms::edit_agency).post(agency_forms::update_agency),
+        )
         .route(agency, get(registry::agency))
         .route(
             &format!("{agency}/aplikasi/baru"),
@@ -88,7 +101,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/dasbor", get(dashboard::dashboard))
         .route("/console/peta", get(dashboard::map))
         .route("/console/perubahan", get(records::changes))
-        .route("/console/pengguna", get(records::users))
+        .merge(users::routes())
         .merge(assessments::routes())
 }
 

@@ -1,4 +1,4 @@
-//! The home page, the evidence log search, the change log and the users list. Each reads
+//! The home page, the evidence log search and the change log (the users are in `users`). Each reads
 //! through the admin API's handler of the same thing, narrowed to the person's scope there.
 
 use axum::extract::{Query, State};
@@ -304,50 +304,6 @@ pub async fn changes(State(state): State<AppState>, ctx: Ctx, paging: Query<Pagi
         rows,
         empty: ctx.t("console-empty"),
         more: next_link(ctx.lang, "/console/perubahan", page.next),
-    });
-    render(StatusCode::OK, &view)
-}
-
-/// `GET /console/pengguna`: the accounts the person may see.
-pub async fn users(State(state): State<AppState>, ctx: Ctx, paging: Query<Paging>) -> Response {
-    let query = api::users::UserQuery {
-        cursor: paging.0.lanjut,
-        ..Default::default()
-    };
-    let page = match api::users::list_users(State(state), ctx.who.caller(), extract::Query(query)).await {
-        Ok(p) => p.0,
-        Err(e) => return ctx.fail(&e),
-    };
-    let rows = page
-        .items
-        .iter()
-        .map(|u| {
-            vec![
-                Cell::text(u.spec.username.as_str()),
-                Cell::text(u.spec.display_name.as_str()),
-                Cell::text(ctx.t(&format!("console-role-{}", u.spec.role.as_str()))),
-                Cell::text(u.spec.agency.as_ref().map_or("—", |a| a.as_str())),
-                Cell::text(ctx.t(if u.spec.disabled {
-                    "console-disabled"
-                } else {
-                    "console-enabled"
-                })),
-            ]
-        })
-        .collect();
-    let mut view = Page::new(
-        ctx.frame(ctx.t("console-users-title")),
-        ctx.t("console-users-title"),
-    );
-    view.tables.push(Table {
-        caption: ctx.t("console-users-title"),
-        head: ["username", "name", "role", "agency", "state"]
-            .iter()
-            .map(|c| ctx.t(&format!("console-users-col-{c}")))
-            .collect(),
-        rows,
-        empty: ctx.t("console-empty"),
-        more: next_link(ctx.lang, "/console/pengguna", page.next),
     });
     render(StatusCode::OK, &view)
 }

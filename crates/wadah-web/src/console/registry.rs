@@ -64,6 +64,10 @@ pub async fn agencies(State(state): State<AppState>, ctx: Ctx, paging: Query<Pag
         ctx.frame(ctx.t("console-agencies-title")),
         ctx.t("console-agencies-title"),
     );
+    if ctx.who.principal.can_manage_platform() {
+        view.actions
+            .push(Link::new("/console/instansi/baru", ctx.t("console-agency-new")));
+    }
     view.tables.push(Table {
         caption: ctx.t("console-agencies-title"),
         head: vec![
@@ -125,6 +129,12 @@ pub async fn agency(State(state): State<AppState>, ctx: Ctx, Path(raw): Path<Str
             format::date(lang, agency.meta.updated_at),
         ),
     ];
+    if ctx.who.principal.can_manage_platform() {
+        view.actions.push(Link::new(
+            format!("{}/ubah", agency_href(&code)),
+            ctx.t("console-agency-edit"),
+        ));
+    }
     if ctx.who.principal.can_write_agency(&code) {
         view.actions.push(Link::new(
             format!("{}/aplikasi/baru", agency_href(&code)),

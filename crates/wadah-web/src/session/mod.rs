@@ -391,6 +391,50 @@ impl FromRequest<AppState> for Posted {
     }
 }
 
+/// A `multipart/form-data` post of a signed-in person (a file upload form). The same origin
+/// is checked here, as [`Posted`] checks it; the synchronizer token travels inside the multipart
+/// body, so the handler reads the parts and then asks [`PostedMultipart::token_matches`] (the
+/// same constant-time comparison as [`Posted`]) before it uses anything it read. The body limit
+/// is the route's own (`DefaultBodyLimit` on that route only).
+#[derive(Debug)]
+pub struct PostedMultipart {
+    pub who: SignedIn,
+    pub lang: Lang,
+    pub multipart: axum::extract::Multipart,
+}
+
+impl PostedMultipart {
+    /// Whether `sent` (the form's `csrf` field) is the session's token.
+    pub fn token_matches(&self, sent: &str) -> bool {
+        csrf::token_matches(self.who.csrf_token(), sent)
+    }
+
+    /// The refusal of a post whose token did not match.
+    pub fn forged(&self) -> SessionRejection {
+        SessionRejection::Forged(self.lang)
+    }
+}
+
+impl FromRequest<AppState> for PostedMultipart {
+    type Rejection = SessionRejection;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let lang = Lang::from_request_parts(&mut parts, state)
+            .await
+            .unwrap_or_default();
+        let who = SignedIn::from_request_parts(&mut parts, state).await?;
+        if !csrf::same_origin(&parts.uri, &parts.headers) {
+            return Err(SessionRejection::Forged(lang));
+        }
+        let request = Request::from_parts(parts, body);
+        let multipart = axum::extract::Multipart::from_request(request, state)
+            .await
+            .map_err(|_| SessionRejection::BadForm(lang))?;
+        Ok(Self { who, lang, multipart })
+    }
+}
+
 /// A response with a cookie set (sign-in, sign-out).
 pub fn with_cookie(mut response: Response, cookie: &str) -> Response {
     if let Ok(v) = HeaderValue::from_str(cookie) {

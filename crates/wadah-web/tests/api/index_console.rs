@@ -597,3 +597,369 @@ async fn the_list_is_paged_and_the_export_keeps_formula_like_text_as_text(app: T
         );
     }
 }
+
+/// A `multipart/form-data` body as a browser sends the upload form: the text fields, then the
+/// file `berkas` (its name and declared type).
+fn multipart(fields: &[(&str, &str)], file: (&str, &str, &[u8])) -> (String, Vec<u8>) {
+    let boundary = "----wadah-test-boundary-7f3a";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    let (name, media_type, bytes) = file;
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"berkas\"; filename=\"{name}\"\r\nContent-Type: {media_type}\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(
+    app: &TestApp,
+    s: &Session,
+    path: &str,
+    csrf: &str,
+    version: &str,
+    file: (&str, &str, &[u8]),
+) -> Resp {
+    let (content_type, body) = multipart(
+        &[("csrf", csrf), ("versi", version), ("tingkat_berkas", "1, 2")],
+        file,
+    );
+    app.post(path)
+        .header("cookie", &s.cookie)
+        .raw(&content_type, body)
+        .send()
+        .await
+}
+
+async fn version_of(app: &TestApp, id: &str) -> String {
+    app.store
+        .get_assessment(id)
+        .await
+        .unwrap()
+        .meta
+        .version
+        .to_string()
+}
+
+fn files_of(
+    a: &wadah_domain::index::assessment::Assessment,
+    n: u32,
+) -> Vec<wadah_domain::index::assessment::EvidenceFile> {
+    a.entry(n)
+        .unwrap()
+        .evidence
+        .iter()
+        .filter_map(|e| match &e.source {
+            EvidenceSource::File(f) => Some(f.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+api_test!(an_evidence_file_is_uploaded_from_the_console_listed_with_its_hash_and_downloadable);
+async fn an_evidence_file_is_uploaded_from_the_console_listed_with_its_hash_and_downloadable(app: TestApp) {
+    let id = filled(&app, 2026, "Perwal SPBE").await;
+    let form = format!("/console/indeks/{id}/indikator/12");
+    let action = format!("{form}/berkas");
+    let admin = sign_in(&app, "admin").await;
+    let shown = get(&app, &admin, &form).await.ok().text();
+    assert!(
+        shown.contains(&format!("action=\"{action}\"")) && shown.contains("enctype=\"multipart/form-data\""),
+        "{shown}"
+    );
+    assert!(shown.contains("type=\"file\"") && shown.contains("<label for=\"f-berkas\">"));
+
+    let pdf: &[u8] = b"%PDF-1.7\nPeta Rencana SPBE Kota Bontang\n%%EOF\n";
+    let sha: String = {
+        use sha2::Digest;
+        sha2::Sha256::digest(pdf)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    let v = version_of(&app, &id).await;
+    let done = upload(
+        &app,
+        &admin,
+        &action,
+        &admin.csrf,
+        &v,
+        ("peta-rencana.pdf", "application/pdf", pdf),
+    )
+    .await
+    .status(303);
+    assert_eq!(done.headers["location"], form.as_str());
+    let stored = app.store.get_assessment(&id).await.unwrap();
+    let files = files_of(&stored, 12);
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].sha256, sha);
+    assert_eq!(files[0].size, pdf.len() as u64);
+
+    // Listed with its name, size and hash, and a link that downloads it under the session.
+    let page = get(&app, &admin, &form).await.ok().text();
+    let link = format!("/console/indeks/{id}/berkas/{sha}");
+    assert!(page.contains("peta-rencana.pdf (tingkat 1, 2)"), "{page}");
+    assert!(page.contains(&format!("href=\"{link}\"")) && page.contains(&format!("SHA-256 {sha}")));
+    assert!(page.contains(&format!("{} bita", pdf.len())));
+    let file = get(&app, &admin, &link).await.ok();
+    assert_eq!(file.body, pdf);
+    assert_eq!(file.headers["content-type"], "application/pdf");
+    assert!(
+        file.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("peta-rencana.pdf")
+    );
+    // The auditor reads it too; without a session it is a sign-in.
+    let auditor = sign_in(&app, "auditor").await;
+    assert_eq!(get(&app, &auditor, &link).await.ok().body, pdf);
+    app.get(&link).send().await.status(303);
+
+    // The English page says the same in English.
+    let en = app
+        .get(&form)
+        .header("cookie", &format!("{}; wadah_lang=en", admin.cookie))
+        .send()
+        .await
+        .ok()
+        .text();
+    assert!(en.contains("Upload a file as evidence") && en.contains(&format!("{} bytes", pdf.len())));
+}
+
+api_test!(an_upload_with_a_wrong_token_too_large_or_of_a_forbidden_type_stores_nothing);
+async fn an_upload_with_a_wrong_token_too_large_or_of_a_forbidden_type_stores_nothing(app: TestApp) {
+    let id = filled(&app, 2026, "Perwal SPBE").await;
+    let form = format!("/console/indeks/{id}/indikator/12");
+    let action = format!("{form}/berkas");
+    let admin = sign_in(&app, "admin").await;
+    let pdf: &[u8] = b"%PDF-1.7\nbukti\n";
+    let v = version_of(&app, &id).await;
+    let nothing = |app: &TestApp| {
+        let id = id.clone();
+        let store = app.store.clone();
+        async move {
+            let a = store.get_assessment(&id).await.unwrap();
+            assert!(files_of(&a, 12).is_empty(), "nothing stored");
+        }
+    };
+
+    // A wrong or missing token: refused, nothing stored.
+    let refused = upload(
+        &app,
+        &admin,
+        &action,
+        "bukan-token",
+        &v,
+        ("a.pdf", "application/pdf", pdf),
+    )
+    .await
+    .status(403)
+    .text();
+    assert!(refused.contains("Permintaan ditolak"), "{refused}");
+    upload(&app, &admin, &action, "", &v, ("a.pdf", "application/pdf", pdf))
+        .await
+        .status(403);
+    nothing(&app).await;
+
+    // A file over 10 MiB: a clear message next to the file field, the levels kept.
+    let mut big = b"%PDF-1.7\n".to_vec();
+    big.resize(10 * 1024 * 1024 + 1, b'x');
+    let too_big = upload(
+        &app,
+        &admin,
+        &action,
+        &admin.csrf,
+        &v,
+        ("besar.pdf", "application/pdf", &big),
+    )
+    .await
+    .status(413)
+    .text();
+    assert!(
+        too_big.contains("id=\"f-berkas-error\"") && too_big.contains("lebih besar dari 10 MiB"),
+        "{too_big}"
+    );
+    assert!(too_big.contains("value=\"1, 2\""), "the levels typed are kept");
+    // Far over the route's limit: the same message, not a broken page.
+    big.resize(12 * 1024 * 1024, b'x');
+    let far = upload(
+        &app,
+        &admin,
+        &action,
+        &admin.csrf,
+        &v,
+        ("besar.pdf", "application/pdf", &big),
+    )
+    .await
+    .status(413)
+    .text();
+    assert!(far.contains("id=\"f-berkas-error\""), "{far}");
+    nothing(&app).await;
+
+    // A type outside the allow-list, and an executable named as a PDF: by the field.
+    let html = upload(
+        &app,
+        &admin,
+        &action,
+        &admin.csrf,
+        &v,
+        ("catatan.html", "text/html", b"<script>alert(1)</script>"),
+    )
+    .await
+    .status(415)
+    .text();
+    assert!(
+        html.contains("id=\"f-berkas-error\"") && html.contains("Jenis berkas ini tidak diterima"),
+        "{html}"
+    );
+    upload(
+        &app,
+        &admin,
+        &action,
+        &admin.csrf,
+        &v,
+        ("program.pdf", "application/pdf", b"MZ\x90\x00program"),
+    )
+    .await
+    .status(415);
+    let en = app
+        .post(&action)
+        .header("cookie", &format!("{}; wadah_lang=en", admin.cookie))
+        .raw(
+            &multipart(
+                &[("csrf", &admin.csrf), ("versi", &v), ("tingkat_berkas", "1")],
+                ("x.exe", "application/octet-stream", b"MZ\x90\x00"),
+            )
+            .0,
+            multipart(
+                &[("csrf", &admin.csrf), ("versi", &v), ("tingkat_berkas", "1")],
+                ("x.exe", "application/octet-stream", b"MZ\x90\x00"),
+            )
+            .1,
+        )
+        .send()
+        .await
+        .status(415)
+        .text();
+    assert!(en.contains("This file type is not accepted"), "{en}");
+    nothing(&app).await;
+}
+
+api_test!(only_the_platform_admin_uploads_evidence_files_from_the_console);
+async fn only_the_platform_admin_uploads_evidence_files_from_the_console(app: TestApp) {
+    let id = filled(&app, 2026, "Perwal SPBE").await;
+    let form = format!("/console/indeks/{id}/indikator/12");
+    let action = format!("{form}/berkas");
+    let pdf: &[u8] = b"%PDF-1.7\nbukti\n";
+    let v = version_of(&app, &id).await;
+    // The auditor reads the indicator without an upload form and is refused when posting.
+    let auditor = sign_in(&app, "auditor").await;
+    assert!(
+        !get(&app, &auditor, &form)
+            .await
+            .ok()
+            .text()
+            .contains("type=\"file\"")
+    );
+    upload(
+        &app,
+        &auditor,
+        &action,
+        &auditor.csrf,
+        &v,
+        ("a.pdf", "application/pdf", pdf),
+    )
+    .await
+    .status(403);
+    // An agency admin does not see the assessment at all.
+    for who in ["dinsos-admin", "bpsdm-admin"] {
+        let s = sign_in(&app, who).await;
+        upload(&app, &s, &action, &s.csrf, &v, ("a.pdf", "application/pdf", pdf))
+            .await
+            .status(404);
+    }
+    let a = app.store.get_assessment(&id).await.unwrap();
+    assert!(files_of(&a, 12).is_empty());
+}
+
+api_test!(converting_a_plan_to_roadmap_items_is_all_or_nothing);
+async fn converting_a_plan_to_roadmap_items_is_all_or_nothing(app: TestApp) {
+    let id = filled(&app, 2026, "Perwal SPBE").await;
+    let plan = app
+        .post(&format!("{BASE}/{id}/plan"))
+        .by(Who::Platform)
+        .json(json!({"target": "3.80"}))
+        .send()
+        .await
+        .ok()
+        .json();
+    let raises = plan["raises"].as_array().unwrap().clone();
+    assert!(raises.len() >= 2, "a plan of several raises");
+    let code = |r: &serde_json::Value| format!("indeks-2026-i{}-{}-{}", r["indicator"], r["from"], r["to"]);
+    // Someone already planned the last step by hand: the conversion is refused and none of
+    // the other items is stored.
+    let last = code(raises.last().unwrap());
+    app.post("/api/v1/architecture/2025-2029/agencies/bpsdm/elements")
+        .by(Who::Platform)
+        .json(json!({"code": last, "name": "Langkah yang sudah direncanakan",
+            "details": {"kind": "roadmap_item", "part": "audit_tik", "status": "planned",
+                "first_year": 2027, "last_year": 2027, "budget": [{"year": 2027, "rupiah": 1}]}}))
+        .send()
+        .await
+        .status(201);
+    let body = json!({"plan": {"target": "3.80"}, "period": "2025-2029", "agency": "bpsdm", "year": 2027});
+    app.post(&format!("{BASE}/{id}/plan/roadmap"))
+        .by(Who::Platform)
+        .json(body.clone())
+        .send()
+        .await
+        .problem(409, "duplicate");
+    assert_eq!(roadmap_items(&app).await, 1, "only the hand-made item");
+    // An agency that does not exist: nothing is stored either.
+    let mut missing = body.clone();
+    missing["agency"] = json!("tidak-ada");
+    let refused = app
+        .post(&format!("{BASE}/{id}/plan/roadmap"))
+        .by(Who::Platform)
+        .json(missing)
+        .send()
+        .await;
+    assert!(refused.status.as_u16() >= 400);
+    // Once the hand-made item is gone, the whole plan goes in at once.
+    app.delete(&format!(
+        "/api/v1/architecture/2025-2029/agencies/bpsdm/elements/{last}"
+    ))
+    .by(Who::Platform)
+    .if_match(1)
+    .send()
+    .await
+    .status(204);
+    app.post(&format!("{BASE}/{id}/plan/roadmap"))
+        .by(Who::Platform)
+        .json(body)
+        .send()
+        .await
+        .status(201);
+    assert_eq!(roadmap_items(&app).await, raises.len());
+}
+
+async fn roadmap_items(app: &TestApp) -> usize {
+    app.get("/api/v1/architecture/2025-2029/elements?agency=bpsdm&kind=roadmap_item")
+        .by(Who::Platform)
+        .send()
+        .await
+        .ok()
+        .json()["items"]
+        .as_array()
+        .unwrap()
+        .len()
+}

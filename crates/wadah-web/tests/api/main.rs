@@ -16,6 +16,7 @@ mod auth;
 mod certificates;
 mod changes;
 mod console;
+mod console_users;
 mod credentials;
 mod developer;
 mod directory_and_catalog;

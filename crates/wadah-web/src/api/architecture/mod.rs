@@ -4,7 +4,7 @@
 //! whole city; readers see what their agency scope includes.
 
 pub mod analysis;
-mod checks;
+pub(crate) mod checks;
 pub mod elements;
 pub mod reference;
 pub mod relations;

@@ -2,12 +2,13 @@
 //! chosen raises into roadmap items of the architecture's Peta Rencana.
 //!
 //! The optimisation is the domain's ([`Instrument::plan`], exact); this module reads the
-//! request, supplies the default effort per level step, and writes the roadmap items through
-//! the architecture API's own create handler, so the agency scope, the period rules and the
-//! change log are the ones every roadmap edit gets.
+//! request, supplies the default effort per level step, and writes the roadmap items with the
+//! architecture API's own checks (agency scope, period rules) in one store transaction, so a
+//! conversion is all or nothing.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use wadah_domain::architecture::model::{ArchitectureModel, ModelElement};
 use wadah_domain::architecture::{Element, ElementKey, Period, Year};
 use wadah_domain::index::Instrument;
 use wadah_domain::index::assessment::Assessment;
@@ -280,7 +281,9 @@ pub async fn plan_to_roadmap(
         assessment_year: assessment.spec.year,
     };
     let specs = roadmap_items(&instrument, &plan, place)?;
-    // Refuse before writing anything when an item exists already (the plan was converted).
+    // All or nothing: every item is checked as the architecture API's create checks it, and
+    // refused when it exists already (the plan was converted), before anything is written;
+    // then all are written in one store transaction.
     for spec in &specs {
         let key = ElementKey {
             agency: request.agency.clone(),
@@ -300,17 +303,24 @@ pub async fn plan_to_roadmap(
             Err(wadah_store::StoreError::NotFound { .. }) => {}
             Err(e) => return Err(e.into()),
         }
+        crate::api::architecture::checks::element(&state, &request.agency, request.period, spec).await?;
     }
+    let model = ArchitectureModel {
+        elements: specs
+            .iter()
+            .map(|spec| ModelElement {
+                agency: request.agency.clone(),
+                period: request.period,
+                spec: spec.clone(),
+            })
+            .collect(),
+        ..ArchitectureModel::default()
+    };
+    let change = state.change_by(caller.principal());
+    state.store().import_architecture(&model, &change).await?;
     let mut items = Vec::with_capacity(specs.len());
-    for spec in specs {
-        let created = crate::api::architecture::elements::create_element(
-            State(state.clone()),
-            caller.clone(),
-            Path((request.period, request.agency.clone())),
-            Json(spec),
-        )
-        .await?;
-        items.push(created.into_parts().1);
+    for element in &model.elements {
+        items.push(state.store().get_arch_element(&element.key()).await?);
     }
     Ok((
         StatusCode::CREATED,

@@ -11,7 +11,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 use wadah_domain::index::Instrument;
-use wadah_domain::index::assessment::{Assessment, AssessmentStatus, ClaimSpec, EvaluationSpec};
+use wadah_domain::index::assessment::{
+    Assessment, AssessmentStatus, ClaimSpec, EvaluationSpec, EvidenceItem, EvidenceSource,
+};
 use wadah_domain::index::assessment_policy::{AssessmentAction, may};
 
 use super::page::{load, max_level, view};
@@ -54,7 +56,7 @@ pub(super) struct IndicatorPage {
     facts: Vec<Fact>,
     /// (level, name, criteria) per level.
     criteria: Vec<(u8, String, String)>,
-    evidence: Vec<String>,
+    evidence: Vec<EvidenceLine>,
     /// The form, when the person may change something now.
     action: Option<String>,
     csrf: String,
@@ -65,11 +67,56 @@ pub(super) struct IndicatorPage {
     pub(super) link_action: Option<String>,
     pub(super) link_fields: Vec<Field>,
     pub(super) link_error: Option<String>,
+    /// The form uploading a file as evidence (claim mode only).
+    pub(super) upload_action: Option<String>,
+    pub(super) upload_fields: Vec<Field>,
+    pub(super) upload_error: Option<String>,
+}
+
+/// One evidence item as listed: what it is, and for a file its download link under the
+/// console session and its size and SHA-256.
+pub(super) struct EvidenceLine {
+    text: String,
+    download: Option<String>,
+    file: Option<String>,
+}
+
+fn evidence_line(lang: Lang, id: &str, e: &EvidenceItem) -> EvidenceLine {
+    let levels = e.levels.iter().map(u8::to_string).collect::<Vec<_>>().join(", ");
+    let levels = format!("({} {levels})", lang.t("console-index-levels"));
+    match &e.source {
+        EvidenceSource::Link { title, url } => EvidenceLine {
+            text: format!("{title} — {} {levels}", url.as_str()),
+            download: None,
+            file: None,
+        },
+        EvidenceSource::File(f) => EvidenceLine {
+            text: format!("{} {levels}", f.name),
+            download: Some(format!(
+                "{}/berkas/{}",
+                href(id),
+                crate::portal::layout::encode_component(&f.sha256)
+            )),
+            file: Some(format!(
+                "{} {} · SHA-256 {}",
+                super::evidence::size_text(lang, f.size),
+                lang.t("console-index-file-bytes"),
+                f.sha256
+            )),
+        },
+        EvidenceSource::Platform { facts } => EvidenceLine {
+            text: format!("{} {levels}", facts.join("; ")),
+            download: None,
+            file: None,
+        },
+    }
 }
 
 impl IndicatorPage {
     fn has_errors(&self) -> bool {
-        self.error.is_some() || self.fields.iter().any(|f| f.error.is_some())
+        self.error.is_some()
+            || self.fields.iter().any(|f| f.error.is_some())
+            || self.upload_fields.iter().any(|f| f.error.is_some())
     }
 }
 
@@ -178,17 +225,7 @@ pub(super) fn page(ctx: &Ctx, a: &Assessment, number: u32, form: Option<&FormDat
         evidence: entry
             .evidence
             .iter()
-            .map(|e| {
-                let levels = e.levels.iter().map(u8::to_string).collect::<Vec<_>>().join(", ");
-                let what = match &e.source {
-                    wadah_domain::index::assessment::EvidenceSource::Link { title, url } => {
-                        format!("{title} — {}", url.as_str())
-                    }
-                    wadah_domain::index::assessment::EvidenceSource::File(f) => f.name.clone(),
-                    wadah_domain::index::assessment::EvidenceSource::Platform { facts } => facts.join("; "),
-                };
-                format!("{what} ({} {levels})", lang.t("console-index-levels"))
-            })
+            .map(|e| evidence_line(lang, &a.id, e))
             .collect(),
         action: (m != Mode::ReadOnly).then(|| format!("{}/indikator/{number}", href(&a.id))),
         csrf: ctx.who.csrf_token().to_owned(),
@@ -203,6 +240,9 @@ pub(super) fn page(ctx: &Ctx, a: &Assessment, number: u32, form: Option<&FormDat
         link_action: (m == Mode::Claim).then(|| format!("{}/indikator/{number}/tautan", href(&a.id))),
         link_fields: super::evidence::link_fields(lang, ["", "", ""]),
         link_error: None,
+        upload_action: (m == Mode::Claim).then(|| format!("{}/indikator/{number}/berkas", href(&a.id))),
+        upload_fields: super::evidence::upload_fields(lang, ""),
+        upload_error: None,
     })
 }
 

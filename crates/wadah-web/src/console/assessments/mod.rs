@@ -14,6 +14,7 @@
 //! | `/console/indeks/{id}` | one assessment; `POST …/status` moves its workflow |
 //! | `…/{id}/indikator/{n}` | an indicator: criteria, evidence, the claim or evaluation form |
 //! | `POST …/{id}/indikator/{n}/tautan` | a link as evidence |
+//! | `POST …/{id}/indikator/{n}/berkas` | a file as evidence (multipart, its own body limit) |
 //! | `…/{id}/saran`, `POST …/saran/{n}` | the platform's suggestions; confirm one |
 //! | `…/{id}/rencana`, `POST …/rencana/peta` | the planner; its raises into the Peta Rencana |
 //! | `…/{id}/laporan`, `…/{id}/ekspor.xlsx` | the printable report, the export |
@@ -27,6 +28,7 @@ mod planner_form;
 mod suggestions;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -55,6 +57,11 @@ pub fn routes() -> Router<AppState> {
         .route(
             &format!("{one}/indikator/{{number}}/tautan"),
             post(evidence::add_link),
+        )
+        .route(
+            &format!("{one}/indikator/{{number}}/berkas"),
+            // This route only: a file form is larger than the default body limit.
+            post(evidence::upload_file).layer(DefaultBodyLimit::max(evidence::MAX_UPLOAD_FORM_BYTES)),
         )
         .route(&format!("{one}/saran"), get(suggestions::show))
         .route(&format!("{one}/saran/{{number}}"), post(suggestions::confirm))
