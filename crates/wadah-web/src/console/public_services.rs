@@ -12,7 +12,7 @@ use wadah_domain::public_service::PublicServiceSpec;
 
 use super::confirm::{Confirm, confirm};
 use super::forms::{
-    FormSpec, Kind, Problem, Values, flatten, here, label, options, parse, posted_ctx, problem_of,
+    FormSpec, Kind, Problem, Values, flatten, here, join_words, label, options, parse, posted_ctx, problem_of,
     show, text, typed, version,
 };
 use super::registry::{agency_href, codes};
@@ -279,7 +279,8 @@ pub async fn edit(
     if let Err(e) = caller.write(&agency, "public service", format!("{agency}/{code}")) {
         return ctx.fail(&e);
     }
-    let values = flatten(&serde_json::to_value(&s.spec).unwrap_or_default());
+    let mut values = flatten(&serde_json::to_value(&s.spec).unwrap_or_default());
+    join_words(&mut values, &["topics", "applications"]);
     show(&ctx, edit_form(&ctx, &agency, &code, version, &values), None)
 }
 

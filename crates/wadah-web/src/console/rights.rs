@@ -233,6 +233,16 @@ fn problem(lang: Lang, e: &ApiError) -> Option<Problem> {
     match e.code() {
         // The consumer named on the form does not exist.
         ErrorCode::NotFound => Some(Problem::field(lang, "consumer_agency")),
+        ErrorCode::ValidationFailed => {
+            let field = e.problem().field.unwrap_or_default();
+            let field = match field.as_str() {
+                // A missing reference names the kind of object the store did not find.
+                "consumer" | "consumer.agency" | "agency" => "consumer_agency".to_owned(),
+                "consumer.application" | "application" => "consumer_application".to_owned(),
+                other => other.replace('.', "_"),
+            };
+            Some(Problem::field(lang, &field))
+        }
         ErrorCode::Duplicate => Some(Problem {
             field: None,
             message: lang.t("console-right-duplicate"),
