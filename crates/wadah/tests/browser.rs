@@ -611,7 +611,7 @@ async fn register_in_console(c: &Client, demo: &Demo, web: &str, axe: &str) {
     screenshot(c, "console-new-application").await;
     accessibility(c, axe, &app).await;
 
-    c.find(Locator::LinkText("Layanan baru"))
+    c.find(Locator::LinkText("Tambah layanan API"))
         .await
         .expect("new service link")
         .click()
@@ -646,6 +646,41 @@ async fn register_in_console(c: &Client, demo: &Demo, web: &str, axe: &str) {
     ] {
         console_page(c, axe, web, &path, expect, name).await;
     }
+
+    // The service's OpenAPI document, loaded from a file into the form and saved.
+    let doc = r#"{"openapi":"3.0.3","info":{"title":"Jadwal uji","version":"1"},"paths":{"/jadwal":{"get":{"summary":"Daftar jadwal pelatihan uji","responses":{"200":{"description":"ok"}}}}}}"#;
+    let file = tempfile::Builder::new()
+        .suffix(".json")
+        .tempfile()
+        .expect("a file");
+    std::fs::write(file.path(), doc).expect("write the document");
+    let openapi = format!("{service}/openapi");
+    c.goto(&format!("{web}{openapi}")).await.expect("the OpenAPI page");
+    c.find(Locator::Css("#f-openapi-file"))
+        .await
+        .expect("load from a file")
+        .send_keys(&file.path().display().to_string())
+        .await
+        .expect("choose the file");
+    let mut loaded = String::new();
+    for _ in 0..50 {
+        loaded = c
+            .find(Locator::Css("#f-openapi"))
+            .await
+            .expect("the field")
+            .prop("value")
+            .await
+            .expect("value")
+            .unwrap_or_default();
+        if !loaded.is_empty() {
+            break;
+        }
+        std::thread::park_timeout(Duration::from_millis(100));
+    }
+    assert_eq!(loaded, doc, "the file's text is in the field");
+    submit_to(c, &openapi, &service).await;
+    let text = body_text(c).await;
+    assert!(text.contains("Dokumen OpenAPI"), "{text}");
 }
 
 async fn front_doors_journey(c: &Client, demo: &Demo, axe: &str) {
@@ -657,7 +692,14 @@ async fn front_doors_journey(c: &Client, demo: &Demo, axe: &str) {
     // 1. A developer of Dinas Sosial's e-Bansos asks for access to that new service.
     let form = format!("/developer/{route}/akses");
     let form = form.as_str();
-    sign_in_as(c, &web, "dev-ebansos", &demo_password(demo, "dev-ebansos"), form).await;
+    let api_page = format!("/developer/{route}");
+    sign_in_as(c, &web, "dev-ebansos", &demo_password(demo, "dev-ebansos"), &api_page).await;
+    let text = body_text(c).await;
+    assert!(
+        text.contains("Daftar jadwal pelatihan uji"),
+        "the uploaded document's operation is in the API directory:\n{text}"
+    );
+    c.goto(&format!("{web}{form}")).await.expect("the request form");
     let at = c.current_url().await.expect("url");
     assert_eq!(at.path(), form, "{}", body_text(c).await);
     screenshot(c, "developer-request-form").await;

@@ -749,3 +749,4 @@ console-invalid-client_secret = Enter the client_secret on one line.
 console-invalid-scope = The scope on one line.
 console-openapi-title = OpenAPI document
 console-hint-openapi-replace = Paste an OpenAPI 3 document (YAML or JSON) to replace the stored one; empty the field to remove it.
+console-load-file = Or load from a file

@@ -733,3 +733,4 @@ console-invalid-client_secret = Isi client_secret dalam satu baris.
 console-invalid-scope = scope dalam satu baris.
 console-openapi-title = Dokumen OpenAPI
 console-hint-openapi-replace = Tempel dokumen OpenAPI 3 (YAML atau JSON) untuk mengganti yang tersimpan; kosongkan untuk menghapusnya.
+console-load-file = Atau ambil dari berkas

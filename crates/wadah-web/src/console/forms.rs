@@ -104,7 +104,8 @@ fn service_fields(lang: Lang, v: &Values, editing: bool) -> Vec<Field> {
         f("default_limit_per_minute", "number"),
         f("openapi", "textarea")
             .max(wadah_domain::openapi::MAX_OPENAPI_BYTES)
-            .hint(lang.t("console-hint-openapi")),
+            .hint(lang.t("console-hint-openapi"))
+            .from_file(),
     ]
 }
 

@@ -30,7 +30,8 @@ fn form(ctx: &Ctx, key: &ServiceRef, version: i64, document: String) -> FormSpec
         fields: vec![
             Field::new("openapi", ctx.t("console-field-openapi"), "textarea", document)
                 .max(wadah_domain::openapi::MAX_OPENAPI_BYTES)
-                .hint(ctx.t("console-hint-openapi-replace")),
+                .hint(ctx.t("console-hint-openapi-replace"))
+                .from_file(),
         ],
     }
 }
