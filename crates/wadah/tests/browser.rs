@@ -589,7 +589,14 @@ async fn submit_to(c: &Client, from: &str, to: &str) {
 /// registry's other console pages pass the accessibility check.
 async fn register_in_console(c: &Client, demo: &Demo, web: &str, axe: &str) {
     let existing = "/console/instansi/bpsdm/aplikasi/simdiklat/layanan/jadwal";
-    sign_in_as(c, web, "admin-bpsdm", &demo_password(demo, "admin-bpsdm"), existing).await;
+    sign_in_as(
+        c,
+        web,
+        "admin-bpsdm",
+        &demo_password(demo, "admin-bpsdm"),
+        existing,
+    )
+    .await;
     let upstream = c
         .find(Locator::XPath(
             "//dt[text()='Alamat dasar upstream (URL)']/following-sibling::dd",
@@ -629,15 +636,31 @@ async fn register_in_console(c: &Client, demo: &Demo, web: &str, axe: &str) {
 
     for (path, expect, name) in [
         (format!("{service}/hak-akses"), "Hak akses", "rights"),
-        (format!("{service}/hak-akses/baru"), "Instansi pemohon", "right-form"),
+        (
+            format!("{service}/hak-akses/baru"),
+            "Instansi pemohon",
+            "right-form",
+        ),
         (format!("{service}/kredensial-upstream"), "Belum ada", "upstream"),
-        (format!("{service}/kredensial-upstream/ubah"), "Nama header", "upstream-form"),
+        (
+            format!("{service}/kredensial-upstream/ubah"),
+            "Nama header",
+            "upstream-form",
+        ),
         (format!("{service}/openapi"), "Dokumen OpenAPI", "openapi"),
         (format!("{service}/hapus"), "Hapus layanan", "delete-service"),
         (format!("{app}/kredensial"), "Kredensial aplikasi", "credentials"),
-        (format!("{app}/kredensial/baru"), "Kredensial baru", "credential-form"),
+        (
+            format!("{app}/kredensial/baru"),
+            "Kredensial baru",
+            "credential-form",
+        ),
         (format!("{app}/hapus"), "Hapus aplikasi", "delete-application"),
-        ("/console/instansi/bpsdm/layanan-publik".to_owned(), "Layanan publik", "public-services"),
+        (
+            "/console/instansi/bpsdm/layanan-publik".to_owned(),
+            "Layanan publik",
+            "public-services",
+        ),
         (
             "/console/instansi/bpsdm/layanan-publik/baru".to_owned(),
             "Persyaratan",
@@ -655,7 +678,9 @@ async fn register_in_console(c: &Client, demo: &Demo, web: &str, axe: &str) {
         .expect("a file");
     std::fs::write(file.path(), doc).expect("write the document");
     let openapi = format!("{service}/openapi");
-    c.goto(&format!("{web}{openapi}")).await.expect("the OpenAPI page");
+    c.goto(&format!("{web}{openapi}"))
+        .await
+        .expect("the OpenAPI page");
     c.find(Locator::Css("#f-openapi-file"))
         .await
         .expect("load from a file")
@@ -693,7 +718,14 @@ async fn front_doors_journey(c: &Client, demo: &Demo, axe: &str) {
     let form = format!("/developer/{route}/akses");
     let form = form.as_str();
     let api_page = format!("/developer/{route}");
-    sign_in_as(c, &web, "dev-ebansos", &demo_password(demo, "dev-ebansos"), &api_page).await;
+    sign_in_as(
+        c,
+        &web,
+        "dev-ebansos",
+        &demo_password(demo, "dev-ebansos"),
+        &api_page,
+    )
+    .await;
     let text = body_text(c).await;
     assert!(
         text.contains("Daftar jadwal pelatihan uji"),

@@ -12,11 +12,11 @@ use serde_json::json;
 use wadah_domain::Code;
 use wadah_domain::credential::{CredentialKind, CredentialSpec, IssuedCredential};
 
+use super::Ctx;
 use super::confirm::{Confirm, confirm, secret_once};
 use super::forms::{FormSpec, Kind, Problem, Values, here, parse, posted_ctx, problem_of, show, text, typed};
 use super::registry::{application_href, codes};
 use super::view::{Cell, Field, Link, Page, Table, render};
-use super::Ctx;
 use crate::api;
 use crate::extract;
 use crate::portal::{Lang, format};
@@ -194,7 +194,13 @@ pub async fn new(
 }
 
 /// The answer to an issue or a rotation: the secret once, or (a certificate) the list.
-fn issued_page(ctx: &Ctx, status: StatusCode, heading_key: &str, issued: IssuedCredential, back: String) -> Response {
+fn issued_page(
+    ctx: &Ctx,
+    status: StatusCode,
+    heading_key: &str,
+    issued: IssuedCredential,
+    back: String,
+) -> Response {
     match issued.secret {
         Some(secret) => secret_once(
             ctx,
@@ -270,9 +276,17 @@ async fn confirm_step(
         return ctx.fail(&e);
     }
     let (heading, text, submit) = if step == "rotasi" {
-        ("console-rotate-credential", "console-rotate-credential-text", "console-rotate")
+        (
+            "console-rotate-credential",
+            "console-rotate-credential-text",
+            "console-rotate",
+        )
     } else {
-        ("console-revoke-credential", "console-revoke-credential-text", "console-revoke")
+        (
+            "console-revoke-credential",
+            "console-revoke-credential-text",
+            "console-revoke",
+        )
     };
     let base = list_href(&agency, &application);
     confirm(

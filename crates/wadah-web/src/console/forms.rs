@@ -113,7 +113,11 @@ fn service_fields(lang: Lang, v: &Values, editing: bool) -> Vec<Field> {
 pub(super) fn join_words(values: &mut Values, names: &[&str]) {
     for name in names {
         if let Some(Value::Array(items)) = values.get(*name) {
-            let joined = items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ");
+            let joined = items
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(", ");
             values.insert((*name).to_owned(), Value::String(joined));
         }
     }
@@ -209,7 +213,11 @@ fn put(target: &mut Value, path: &str, raw: &str, kind: Kind) {
         }
         Kind::Lines | Kind::Words => {
             let split: Vec<Value> = if matches!(kind, Kind::Lines) {
-                raw.lines().map(str::trim).filter(|l| !l.is_empty()).map(Value::from).collect()
+                raw.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(Value::from)
+                    .collect()
             } else {
                 raw.split(|c: char| c == ',' || c.is_whitespace())
                     .filter(|w| !w.is_empty())

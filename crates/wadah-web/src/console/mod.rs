@@ -97,9 +97,18 @@ pub fn routes() -> Router<AppState> {
             &format!("{svc}/ubah"),
             get(forms::edit_service).post(forms::update_service),
         )
-        .route(&format!("{app}/hapus"), get(removal::confirm_application).post(removal::delete_application))
-        .route(&format!("{svc}/hapus"), get(removal::confirm_service).post(removal::delete_service))
-        .route(&format!("{svc}/openapi"), get(openapi_doc::edit).post(openapi_doc::replace))
+        .route(
+            &format!("{app}/hapus"),
+            get(removal::confirm_application).post(removal::delete_application),
+        )
+        .route(
+            &format!("{svc}/hapus"),
+            get(removal::confirm_service).post(removal::delete_service),
+        )
+        .route(
+            &format!("{svc}/openapi"),
+            get(openapi_doc::edit).post(openapi_doc::replace),
+        )
         .merge(registry_routes())
         .route("/console/permohonan", get(requests::list))
         .route("/console/permohonan/{id}", get(requests::show))
@@ -121,24 +130,51 @@ fn registry_routes() -> Router<AppState> {
     let upstream = format!("{svc}/kredensial-upstream");
     Router::new()
         .route(public, get(public_services::list))
-        .route(&format!("{public}/baru"), get(public_services::new).post(public_services::create))
+        .route(
+            &format!("{public}/baru"),
+            get(public_services::new).post(public_services::create),
+        )
         .route(&format!("{public}/{{code}}"), get(public_services::show_one))
-        .route(&format!("{public}/{{code}}/ubah"), get(public_services::edit).post(public_services::update))
+        .route(
+            &format!("{public}/{{code}}/ubah"),
+            get(public_services::edit).post(public_services::update),
+        )
         .route(
             &format!("{public}/{{code}}/hapus"),
             get(public_services::confirm_delete).post(public_services::delete),
         )
         .route(creds, get(credentials::list))
-        .route(&format!("{creds}/baru"), get(credentials::new).post(credentials::create))
-        .route(&format!("{creds}/{{id}}/rotasi"), get(credentials::confirm_rotate).post(credentials::rotate))
-        .route(&format!("{creds}/{{id}}/cabut"), get(credentials::confirm_revoke).post(credentials::revoke))
+        .route(
+            &format!("{creds}/baru"),
+            get(credentials::new).post(credentials::create),
+        )
+        .route(
+            &format!("{creds}/{{id}}/rotasi"),
+            get(credentials::confirm_rotate).post(credentials::rotate),
+        )
+        .route(
+            &format!("{creds}/{{id}}/cabut"),
+            get(credentials::confirm_revoke).post(credentials::revoke),
+        )
         .route(&rights, get(rights::list))
         .route(&format!("{rights}/baru"), get(rights::new).post(rights::create))
-        .route(&format!("{rights}/{{id}}/ubah"), get(rights::edit).post(rights::update))
-        .route(&format!("{rights}/{{id}}/cabut"), get(rights::confirm_revoke).post(rights::revoke))
+        .route(
+            &format!("{rights}/{{id}}/ubah"),
+            get(rights::edit).post(rights::update),
+        )
+        .route(
+            &format!("{rights}/{{id}}/cabut"),
+            get(rights::confirm_revoke).post(rights::revoke),
+        )
         .route(&upstream, get(upstream::show))
-        .route(&format!("{upstream}/ubah"), get(upstream::edit).post(upstream::set))
-        .route(&format!("{upstream}/hapus"), get(upstream::confirm_remove).post(upstream::remove))
+        .route(
+            &format!("{upstream}/ubah"),
+            get(upstream::edit).post(upstream::set),
+        )
+        .route(
+            &format!("{upstream}/hapus"),
+            get(upstream::confirm_remove).post(upstream::remove),
+        )
 }
 
 /// Where people who administer nothing are sent from the console.

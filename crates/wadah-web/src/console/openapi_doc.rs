@@ -8,10 +8,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::Value;
 use wadah_domain::service::{ServiceRef, ServiceSpec};
 
+use super::Ctx;
 use super::forms::{FormSpec, Kind, Problem, here, parse, posted_ctx, problem_of, show, version};
 use super::registry::{codes, service_href};
 use super::view::Field;
-use super::Ctx;
 use crate::api;
 use crate::extract;
 use crate::portal::Lang;

@@ -10,14 +10,14 @@ use serde_json::{Value, json};
 use wadah_domain::Code;
 use wadah_domain::public_service::PublicServiceSpec;
 
+use super::Ctx;
 use super::confirm::{Confirm, confirm};
 use super::forms::{
-    FormSpec, Kind, Problem, Values, flatten, here, join_words, label, options, parse, posted_ctx, problem_of,
-    show, text, typed, version,
+    FormSpec, Kind, Problem, Values, flatten, here, join_words, label, options, parse, posted_ctx,
+    problem_of, show, text, typed, version,
 };
 use super::registry::{agency_href, codes};
 use super::view::{Cell, Fact, Field, Link, Page, Table, render};
-use super::Ctx;
 use crate::api;
 use crate::extract;
 use crate::portal::Lang;
@@ -272,10 +272,11 @@ pub async fn edit(
     };
     let caller = ctx.who.caller();
     let path = extract::Path((agency.clone(), code.clone()));
-    let (version, s) = match api::public_services::get_public_service(State(state), caller.clone(), path).await {
-        Ok(s) => s.into_parts(),
-        Err(e) => return ctx.fail(&e),
-    };
+    let (version, s) =
+        match api::public_services::get_public_service(State(state), caller.clone(), path).await {
+            Ok(s) => s.into_parts(),
+            Err(e) => return ctx.fail(&e),
+        };
     if let Err(e) = caller.write(&agency, "public service", format!("{agency}/{code}")) {
         return ctx.fail(&e);
     }
@@ -298,10 +299,13 @@ pub async fn update(
     };
     let caller = ctx.who.caller();
     let path = extract::Path((agency.clone(), code.clone()));
-    let stored = match api::public_services::get_public_service(State(state.clone()), caller.clone(), path.clone()).await {
-        Ok(s) => s.into_parts().1,
-        Err(e) => return ctx.fail(&e),
-    };
+    let stored =
+        match api::public_services::get_public_service(State(state.clone()), caller.clone(), path.clone())
+            .await
+        {
+            Ok(s) => s.into_parts().1,
+            Err(e) => return ctx.fail(&e),
+        };
     if let Err(e) = caller.write(&agency, "public service", format!("{agency}/{code}")) {
         return ctx.fail(&e);
     }
@@ -357,9 +361,10 @@ pub async fn confirm_delete(
         return ctx.fail(&e);
     }
     let base = item_href(&agency, &code);
-    let text = ctx
-        .lang
-        .t_args("console-delete-public-service-text", &[("name", s.spec.name.as_str())]);
+    let text = ctx.lang.t_args(
+        "console-delete-public-service-text",
+        &[("name", s.spec.name.as_str())],
+    );
     confirm(
         &ctx,
         Confirm {

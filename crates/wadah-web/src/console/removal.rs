@@ -7,11 +7,11 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use wadah_domain::service::ServiceRef;
 
+use super::Ctx;
 use super::confirm::{Confirm, confirm};
 use super::forms::{here, options, posted_ctx};
 use super::registry::{agency_href, application_href, codes, service_href};
 use super::view::Field;
-use super::Ctx;
 use crate::api;
 use crate::api::DeleteQuery;
 use crate::extract;
@@ -21,8 +21,11 @@ use crate::state::AppState;
 
 fn cascade_field(lang: Lang) -> Vec<Field> {
     vec![
-        Field::new("cascade", lang.t("console-field-cascade"), "select", "tidak")
-            .options(options(lang, "console-cascade", &["tidak", "ya"])),
+        Field::new("cascade", lang.t("console-field-cascade"), "select", "tidak").options(options(
+            lang,
+            "console-cascade",
+            &["tidak", "ya"],
+        )),
     ]
 }
 
@@ -51,9 +54,10 @@ pub async fn confirm_application(
         return ctx.fail(&e);
     }
     let base = application_href(&agency, &code);
-    let text = ctx
-        .lang
-        .t_args("console-delete-application-text", &[("name", app.spec.name.as_str())]);
+    let text = ctx.lang.t_args(
+        "console-delete-application-text",
+        &[("name", app.spec.name.as_str())],
+    );
     confirm(
         &ctx,
         Confirm {

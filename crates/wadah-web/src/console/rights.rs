@@ -11,14 +11,14 @@ use serde_json::{Value, json};
 use wadah_domain::access::{AccessRight, AccessRightSpec};
 use wadah_domain::service::ServiceRef;
 
+use super::Ctx;
 use super::confirm::{Confirm, confirm};
 use super::forms::{
-    FormSpec, Kind, Problem, Values, flatten, here, join_words, label, parse, posted_ctx, problem_of,
-    show, text, typed, version,
+    FormSpec, Kind, Problem, Values, flatten, here, join_words, label, parse, posted_ctx, problem_of, show,
+    text, typed, version,
 };
 use super::registry::{codes, service_href};
 use super::view::{Cell, Field, Link, Page, Table, render};
-use super::Ctx;
 use crate::api;
 use crate::codes::ErrorCode;
 use crate::error::ApiError;
@@ -88,7 +88,12 @@ async fn service(state: &AppState, ctx: &Ctx, raw: (&str, &str, &str)) -> Result
 }
 
 /// The right `id`, if the caller may see it and it is a right to `key` (else a 404).
-async fn right_of(state: &AppState, ctx: &Ctx, key: &ServiceRef, id: String) -> Result<AccessRight, Response> {
+async fn right_of(
+    state: &AppState,
+    ctx: &Ctx,
+    key: &ServiceRef,
+    id: String,
+) -> Result<AccessRight, Response> {
     if id.len() > MAX_ID {
         return Err(ctx.not_found());
     }
@@ -120,10 +125,11 @@ pub async fn list(
         provider: Some(key.agency.clone()),
         ..Default::default()
     };
-    let page = match api::rights::list_rights(State(state.clone()), ctx.who.caller(), extract::Query(query)).await {
-        Ok(p) => p.0,
-        Err(e) => return ctx.fail(&e),
-    };
+    let page =
+        match api::rights::list_rights(State(state.clone()), ctx.who.caller(), extract::Query(query)).await {
+            Ok(p) => p.0,
+            Err(e) => return ctx.fail(&e),
+        };
     let lang = ctx.lang;
     let writer = ctx.who.principal.can_write_agency(&key.agency);
     let all = lang.t("console-rights-all");
@@ -137,7 +143,11 @@ pub async fn list(
                 Some(app) => format!("{}/{app}", s.consumer.agency),
                 None => s.consumer.agency.to_string(),
             };
-            let methods: Vec<String> = s.methods.iter().map(|m| format!("{m:?}").to_uppercase()).collect();
+            let methods: Vec<String> = s
+                .methods
+                .iter()
+                .map(|m| format!("{m:?}").to_uppercase())
+                .collect();
             let paths: Vec<String> = s.paths.iter().cloned().map(String::from).collect();
             let or_all = |v: String| if v.is_empty() { all.clone() } else { v };
             let base = format!("{}/{}", list_href(&key), r.id);
@@ -145,7 +155,10 @@ pub async fn list(
                 Cell::text(consumer),
                 Cell::text(or_all(methods.join(", "))),
                 Cell::text(or_all(paths.join(" "))),
-                Cell::text(s.expires_at.map_or_else(|| lang.t("console-rights-never"), |t| format::date(lang, t))),
+                Cell::text(
+                    s.expires_at
+                        .map_or_else(|| lang.t("console-rights-never"), |t| format::date(lang, t)),
+                ),
                 Cell::text(s.limit_per_minute.map_or_else(
                     || lang.t("console-rights-default-limit"),
                     |l| format::integer(lang, u64::from(l)),
@@ -313,7 +326,11 @@ pub async fn edit(
         return ctx.fail(&e);
     }
     let values = values_of(&right);
-    show(&ctx, edit_form(&ctx, &key, &right.id, right.meta.version, &values), None)
+    show(
+        &ctx,
+        edit_form(&ctx, &key, &right.id, right.meta.version, &values),
+        None,
+    )
 }
 
 /// `POST …/hak-akses/{id}/ubah`. The consumer of a right is fixed: the form's is ignored.
@@ -338,11 +355,20 @@ pub async fn update(
     form.set("consumer_agency", right.spec.consumer.agency.as_str());
     form.set(
         "consumer_application",
-        right.spec.consumer.application.as_ref().map_or("", |a| a.as_str()),
+        right
+            .spec
+            .consumer
+            .application
+            .as_ref()
+            .map_or("", |a| a.as_str()),
     );
     let again = |p: Problem| {
         let values = typed(&form, &fields(lang, &Values::new(), true));
-        show(&ctx, edit_form(&ctx, &key, &right.id, sent_version, &values), Some(p))
+        show(
+            &ctx,
+            edit_form(&ctx, &key, &right.id, sent_version, &values),
+            Some(p),
+        )
     };
     let base = serde_json::to_value(&right.spec).unwrap_or_default();
     let spec = match spec_of(lang, &form, &key, base) {

@@ -11,11 +11,11 @@ use serde_json::json;
 use wadah_domain::service::ServiceRef;
 use wadah_domain::upstream::{UpstreamCredentialPublic, UpstreamCredentialSpec};
 
+use super::Ctx;
 use super::confirm::{Confirm, confirm};
 use super::forms::{Problem, here, options, posted_ctx, problem_of};
 use super::registry::{codes, service_href};
 use super::view::{Fact, Field, FormPage, Link, Page, render};
-use super::Ctx;
 use crate::api;
 use crate::codes::ErrorCode;
 use crate::extract;
@@ -46,14 +46,25 @@ fn path_of(key: &ServiceRef) -> extract::Path<(wadah_domain::Code, wadah_domain:
 
 fn fields(lang: Lang, form: &FormData) -> Vec<Field> {
     let f = |name: &str, kind| {
-        let value = if SECRETS.contains(&name) { "" } else { form.get(name) };
+        let value = if SECRETS.contains(&name) {
+            ""
+        } else {
+            form.get(name)
+        };
         Field::new(name, lang.t(&format!("console-field-{name}")), kind, value)
     };
-    let kind = Some(form.get("kind")).filter(|k| !k.is_empty()).unwrap_or("header");
+    let kind = Some(form.get("kind"))
+        .filter(|k| !k.is_empty())
+        .unwrap_or("header");
     vec![
-        Field::new("kind", lang.t("console-field-upstream-kind"), "select", kind)
-            .options(options(lang, "console-upstream-kind", KINDS)),
-        f("header_name", "text").max(256).hint(lang.t("console-hint-header_name")),
+        Field::new("kind", lang.t("console-field-upstream-kind"), "select", kind).options(options(
+            lang,
+            "console-upstream-kind",
+            KINDS,
+        )),
+        f("header_name", "text")
+            .max(256)
+            .hint(lang.t("console-hint-header_name")),
         f("header_value", "password").max(4096),
         f("username", "text").max(256),
         f("password", "password").max(4096),
@@ -130,7 +141,8 @@ pub async fn show(
     if let Err(e) = api::services::get_service(State(state.clone()), ctx.who.caller(), path_of(&key)).await {
         return ctx.fail(&e);
     }
-    let current = api::upstream_credentials::get_upstream_credential(State(state), ctx.who.caller(), path_of(&key));
+    let current =
+        api::upstream_credentials::get_upstream_credential(State(state), ctx.who.caller(), path_of(&key));
     let current = match current.await {
         Ok(c) => Some(c.into_parts().1),
         Err(e) if e.code() == ErrorCode::NotFound => None,
@@ -141,12 +153,21 @@ pub async fn show(
     let mut view = Page::new(ctx.frame(heading.clone()), heading);
     view.lead = Some(format!("{}/{}/{}", key.agency, key.application, key.service));
     match &current {
-        None => view.facts.push(Fact::new(ctx.t("console-field-upstream-kind"), ctx.t("console-upstream-none"))),
+        None => view.facts.push(Fact::new(
+            ctx.t("console-field-upstream-kind"),
+            ctx.t("console-upstream-none"),
+        )),
         Some(c) => {
             let (kind, public) = match &c.public {
                 UpstreamCredentialPublic::Header { name } => ("header", vec![("header_name", name.clone())]),
-                UpstreamCredentialPublic::Basic { username } => ("basic", vec![("username", username.clone())]),
-                UpstreamCredentialPublic::Oauth2ClientCredentials { token_url, client_id, scope } => (
+                UpstreamCredentialPublic::Basic { username } => {
+                    ("basic", vec![("username", username.clone())])
+                }
+                UpstreamCredentialPublic::Oauth2ClientCredentials {
+                    token_url,
+                    client_id,
+                    scope,
+                } => (
                     "oauth2_client_credentials",
                     vec![
                         ("token_url", token_url.clone()),
@@ -160,18 +181,29 @@ pub async fn show(
                 lang.t(&format!("console-upstream-kind-{kind}")),
             ));
             for (name, value) in public {
-                view.facts.push(Fact::new(lang.t(&format!("console-field-{name}")), value));
+                view.facts
+                    .push(Fact::new(lang.t(&format!("console-field-{name}")), value));
             }
-            view.facts.push(Fact::new(ctx.t("console-col-updated"), format::date(lang, c.meta.updated_at)));
+            view.facts.push(Fact::new(
+                ctx.t("console-col-updated"),
+                format::date(lang, c.meta.updated_at),
+            ));
         }
     }
     if ctx.who.principal.can_write_agency(&key.agency) {
-        view.actions.push(Link::new(format!("{}/ubah", href(&key)), ctx.t("console-set-upstream")));
+        view.actions.push(Link::new(
+            format!("{}/ubah", href(&key)),
+            ctx.t("console-set-upstream"),
+        ));
         if current.is_some() {
-            view.actions.push(Link::new(format!("{}/hapus", href(&key)), ctx.t("console-remove-upstream")));
+            view.actions.push(Link::new(
+                format!("{}/hapus", href(&key)),
+                ctx.t("console-remove-upstream"),
+            ));
         }
     }
-    view.actions.push(Link::new(service_href(&key), ctx.t("console-back-service")));
+    view.actions
+        .push(Link::new(service_href(&key), ctx.t("console-back-service")));
     render(StatusCode::OK, &view)
 }
 
@@ -247,7 +279,8 @@ pub async fn confirm_remove(
         return ctx.not_found();
     };
     let caller = ctx.who.caller();
-    let current = api::upstream_credentials::get_upstream_credential(State(state), caller.clone(), path_of(&key));
+    let current =
+        api::upstream_credentials::get_upstream_credential(State(state), caller.clone(), path_of(&key));
     if let Err(e) = current.await {
         return ctx.fail(&e);
     }
