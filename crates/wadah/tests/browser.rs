@@ -557,11 +557,181 @@ fn a_developer_gets_access_and_a_key_and_a_civil_servant_uses_the_staff_portal()
     demo.stop();
 }
 
+/// The new application and service BPSDM's admin registers in the journey.
+const NEW_APP: &str = "uji-pelatihan";
+const NEW_SERVICE: &str = "jadwal-uji";
+
+/// Types `text` into the field `#f-{name}` (emptied first).
+async fn fill(c: &Client, name: &str, text: &str) {
+    let field = c
+        .find(Locator::Css(&format!("#f-{name}")))
+        .await
+        .unwrap_or_else(|e| panic!("field {name}: {e}"));
+    field.clear().await.expect("clear");
+    field.send_keys(text).await.expect("type");
+}
+
+/// Sends the console form on the page and waits for the page it leads to.
+async fn submit_to(c: &Client, from: &str, to: &str) {
+    c.find(Locator::Css("form.console-form button[type='submit']"))
+        .await
+        .expect("the form's button")
+        .click()
+        .await
+        .expect("send");
+    wait_away_from(c, from).await;
+    let at = c.current_url().await.expect("url");
+    assert_eq!(at.path(), to, "{}", body_text(c).await);
+}
+
+/// BPSDM's admin registers a new application and a new service in the console, the service
+/// pointing at the demo's sample upstream (the one BPSDM's training schedule uses), and the
+/// registry's other console pages pass the accessibility check.
+async fn register_in_console(c: &Client, demo: &Demo, web: &str, axe: &str) {
+    let existing = "/console/instansi/bpsdm/aplikasi/simdiklat/layanan/jadwal";
+    sign_in_as(
+        c,
+        web,
+        "admin-bpsdm",
+        &demo_password(demo, "admin-bpsdm"),
+        existing,
+    )
+    .await;
+    let upstream = c
+        .find(Locator::XPath(
+            "//dt[text()='Alamat dasar upstream (URL)']/following-sibling::dd",
+        ))
+        .await
+        .expect("the sample service's upstream")
+        .text()
+        .await
+        .expect("text");
+    assert!(upstream.contains("/sample/bpsdm/simdiklat/jadwal"), "{upstream}");
+
+    let new_app = "/console/instansi/bpsdm/aplikasi/baru";
+    c.goto(&format!("{web}{new_app}")).await.expect("new application");
+    accessibility(c, axe, new_app).await;
+    fill(c, "code", NEW_APP).await;
+    fill(c, "name", "Aplikasi Uji Pelatihan").await;
+    let app = format!("/console/instansi/bpsdm/aplikasi/{NEW_APP}");
+    submit_to(c, new_app, &app).await;
+    screenshot(c, "console-new-application").await;
+    accessibility(c, axe, &app).await;
+
+    c.find(Locator::LinkText("Tambah layanan API"))
+        .await
+        .expect("new service link")
+        .click()
+        .await
+        .expect("open");
+    let new_service = format!("{app}/layanan/baru");
+    wait_away_from(c, &app).await;
+    fill(c, "code", NEW_SERVICE).await;
+    fill(c, "name", "Jadwal Pelatihan (uji)").await;
+    fill(c, "upstream_url", &upstream).await;
+    let service = format!("{app}/layanan/{NEW_SERVICE}");
+    submit_to(c, &new_service, &service).await;
+    screenshot(c, "console-new-service").await;
+    accessibility(c, axe, &service).await;
+
+    for (path, expect, name) in [
+        (format!("{service}/hak-akses"), "Hak akses", "rights"),
+        (
+            format!("{service}/hak-akses/baru"),
+            "Instansi pemohon",
+            "right-form",
+        ),
+        (format!("{service}/kredensial-upstream"), "Belum ada", "upstream"),
+        (
+            format!("{service}/kredensial-upstream/ubah"),
+            "Nama header",
+            "upstream-form",
+        ),
+        (format!("{service}/openapi"), "Dokumen OpenAPI", "openapi"),
+        (format!("{service}/hapus"), "Hapus layanan", "delete-service"),
+        (format!("{app}/kredensial"), "Kredensial aplikasi", "credentials"),
+        (
+            format!("{app}/kredensial/baru"),
+            "Kredensial baru",
+            "credential-form",
+        ),
+        (format!("{app}/hapus"), "Hapus aplikasi", "delete-application"),
+        (
+            "/console/instansi/bpsdm/layanan-publik".to_owned(),
+            "Layanan publik",
+            "public-services",
+        ),
+        (
+            "/console/instansi/bpsdm/layanan-publik/baru".to_owned(),
+            "Persyaratan",
+            "public-service-form",
+        ),
+    ] {
+        console_page(c, axe, web, &path, expect, name).await;
+    }
+
+    // The service's OpenAPI document, loaded from a file into the form and saved.
+    let doc = r#"{"openapi":"3.0.3","info":{"title":"Jadwal uji","version":"1"},"paths":{"/jadwal":{"get":{"summary":"Daftar jadwal pelatihan uji","responses":{"200":{"description":"ok"}}}}}}"#;
+    let file = tempfile::Builder::new()
+        .suffix(".json")
+        .tempfile()
+        .expect("a file");
+    std::fs::write(file.path(), doc).expect("write the document");
+    let openapi = format!("{service}/openapi");
+    c.goto(&format!("{web}{openapi}"))
+        .await
+        .expect("the OpenAPI page");
+    c.find(Locator::Css("#f-openapi-file"))
+        .await
+        .expect("load from a file")
+        .send_keys(&file.path().display().to_string())
+        .await
+        .expect("choose the file");
+    let mut loaded = String::new();
+    for _ in 0..50 {
+        loaded = c
+            .find(Locator::Css("#f-openapi"))
+            .await
+            .expect("the field")
+            .prop("value")
+            .await
+            .expect("value")
+            .unwrap_or_default();
+        if !loaded.is_empty() {
+            break;
+        }
+        std::thread::park_timeout(Duration::from_millis(100));
+    }
+    assert_eq!(loaded, doc, "the file's text is in the field");
+    submit_to(c, &openapi, &service).await;
+    let text = body_text(c).await;
+    assert!(text.contains("Dokumen OpenAPI"), "{text}");
+}
+
 async fn front_doors_journey(c: &Client, demo: &Demo, axe: &str) {
     let web = demo.creds["web_url"].as_str().expect("web_url").to_owned();
-    // 1. A developer of Dinas Sosial's e-Bansos asks for BPSDM's training schedule.
-    let form = "/developer/bpsdm/simdiklat/jadwal/akses";
-    sign_in_as(c, &web, "dev-ebansos", &demo_password(demo, "dev-ebansos"), form).await;
+    // 0. BPSDM's admin registers a new application and service in the console.
+    register_in_console(c, demo, &web, axe).await;
+    let route = format!("bpsdm/{NEW_APP}/{NEW_SERVICE}");
+
+    // 1. A developer of Dinas Sosial's e-Bansos asks for access to that new service.
+    let form = format!("/developer/{route}/akses");
+    let form = form.as_str();
+    let api_page = format!("/developer/{route}");
+    sign_in_as(
+        c,
+        &web,
+        "dev-ebansos",
+        &demo_password(demo, "dev-ebansos"),
+        &api_page,
+    )
+    .await;
+    let text = body_text(c).await;
+    assert!(
+        text.contains("Daftar jadwal pelatihan uji"),
+        "the uploaded document's operation is in the API directory:\n{text}"
+    );
+    c.goto(&format!("{web}{form}")).await.expect("the request form");
     let at = c.current_url().await.expect("url");
     assert_eq!(at.path(), form, "{}", body_text(c).await);
     screenshot(c, "developer-request-form").await;
@@ -670,7 +840,7 @@ async fn front_doors_journey(c: &Client, demo: &Demo, axe: &str) {
     // 4. The key calls the service through the gateway once it has seen the new right.
     let mut status = 0;
     for _ in 0..100 {
-        status = demo.gateway_get("/bpsdm/simdiklat/jadwal/jadwal", Some(&key)).0;
+        status = demo.gateway_get(&format!("/{route}/jadwal"), Some(&key)).0;
         if status == 200 {
             break;
         }
@@ -692,13 +862,13 @@ async fn front_doors_journey(c: &Client, demo: &Demo, axe: &str) {
     for _ in 0..50 {
         c.goto(&format!("{web}/console/dasbor")).await.expect("dashboard");
         text = body_text(c).await;
-        if text.contains("dinsos/e-bansos") {
+        if text.contains(&route) {
             break;
         }
         std::thread::park_timeout(Duration::from_millis(200));
     }
     assert!(
-        text.contains("bpsdm/simdiklat/jadwal") && text.contains("dinsos/e-bansos"),
+        text.contains(&route) && text.contains("dinsos/e-bansos"),
         "the call is on the dashboard:\n{text}"
     );
     // A tall window, so the screenshots show the charts under the figures.
@@ -720,7 +890,7 @@ async fn front_doors_journey(c: &Client, demo: &Demo, axe: &str) {
         axe,
         &web,
         "/console/jejak?consumer=dinsos/e-bansos",
-        "bpsdm/simdiklat/jadwal",
+        &route,
         "evidence-after-call",
     )
     .await;

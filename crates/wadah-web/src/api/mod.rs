@@ -26,6 +26,9 @@ pub mod users;
 
 use axum::Router;
 
+/// The `?cascade=` of deletes, for the console's delete forms.
+pub use prelude::DeleteQuery;
+
 use crate::state::AppState;
 
 /// Every `/api/v1` route.

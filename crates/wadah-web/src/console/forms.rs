@@ -29,24 +29,29 @@ use crate::session::{FormData, Posted};
 use crate::state::AppState;
 
 /// A form's field values by name (as typed, or from the stored object).
-type Values = Map<String, Value>;
+pub(super) type Values = Map<String, Value>;
 
-fn text(values: &Values, name: &str) -> String {
+pub(super) fn text(values: &Values, name: &str) -> String {
     match values.get(name) {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join("\n"),
         _ => String::new(),
     }
 }
 
-fn options(lang: Lang, prefix: &str, values: &[&str]) -> Vec<(String, String)> {
+pub(super) fn options(lang: Lang, prefix: &str, values: &[&str]) -> Vec<(String, String)> {
     values
         .iter()
         .map(|v| ((*v).to_owned(), lang.t(&format!("{prefix}-{v}"))))
         .collect()
 }
 
-fn label(lang: Lang, name: &str) -> String {
+pub(super) fn label(lang: Lang, name: &str) -> String {
     lang.t(&format!("console-field-{name}"))
 }
 
@@ -99,12 +104,27 @@ fn service_fields(lang: Lang, v: &Values, editing: bool) -> Vec<Field> {
         f("default_limit_per_minute", "number"),
         f("openapi", "textarea")
             .max(wadah_domain::openapi::MAX_OPENAPI_BYTES)
-            .hint(lang.t("console-hint-openapi")),
+            .hint(lang.t("console-hint-openapi"))
+            .from_file(),
     ]
 }
 
+/// Lists shown in one-line inputs (`names`) as `a, b` (a line break would be lost there).
+pub(super) fn join_words(values: &mut Values, names: &[&str]) {
+    for name in names {
+        if let Some(Value::Array(items)) = values.get(*name) {
+            let joined = items
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(", ");
+            values.insert((*name).to_owned(), Value::String(joined));
+        }
+    }
+}
+
 /// The form's values of a stored object's JSON (nested fields flattened with `_`).
-fn flatten(value: &Value) -> Values {
+pub(super) fn flatten(value: &Value) -> Values {
     let mut out = Values::new();
     if let Value::Object(map) = value {
         for (k, v) in map {
@@ -124,7 +144,7 @@ fn flatten(value: &Value) -> Values {
 }
 
 /// The typed values of the fields `names` (for re-showing the form).
-fn typed(form: &FormData, fields: &[Field]) -> Values {
+pub(super) fn typed(form: &FormData, fields: &[Field]) -> Values {
     fields
         .iter()
         .map(|f| (f.name.clone(), Value::String(form.get(&f.name).to_owned())))
@@ -132,13 +152,13 @@ fn typed(form: &FormData, fields: &[Field]) -> Values {
 }
 
 /// A field-level error: which field and what to say.
-struct Problem {
-    field: Option<String>,
-    message: String,
+pub(super) struct Problem {
+    pub(super) field: Option<String>,
+    pub(super) message: String,
 }
 
 impl Problem {
-    fn field(lang: Lang, field: &str) -> Self {
+    pub(super) fn field(lang: Lang, field: &str) -> Self {
         let message = lang
             .try_t(&format!("console-invalid-{field}"))
             .unwrap_or_else(|| lang.t("console-invalid"));
@@ -176,21 +196,52 @@ fn put(target: &mut Value, path: &str, raw: &str, kind: Kind) {
         Kind::Optional => {
             slot.insert(key, Value::String(raw.to_owned()));
         }
-        Kind::Number => {
+        Kind::MaybeNumber | Kind::Date if raw.is_empty() => {
+            slot.remove(&key);
+        }
+        Kind::Number | Kind::MaybeNumber => {
             let value = raw
                 .parse::<u64>()
                 .map(Value::from)
                 .unwrap_or_else(|_| Value::String(raw.to_owned()));
             slot.insert(key, value);
         }
+        Kind::Date => {
+            let value = chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                .map_or_else(|_| raw.to_owned(), |d| format!("{d}T00:00:00Z"));
+            slot.insert(key, Value::String(value));
+        }
+        Kind::Lines | Kind::Words => {
+            let split: Vec<Value> = if matches!(kind, Kind::Lines) {
+                raw.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(Value::from)
+                    .collect()
+            } else {
+                raw.split(|c: char| c == ',' || c.is_whitespace())
+                    .filter(|w| !w.is_empty())
+                    .map(Value::from)
+                    .collect()
+            };
+            slot.insert(key, Value::Array(split));
+        }
     }
 }
 
 #[derive(Clone, Copy)]
-enum Kind {
+pub(super) enum Kind {
     Text,
     Optional,
     Number,
+    /// A number; empty: absent.
+    MaybeNumber,
+    /// One entry a line (empty lines dropped).
+    Lines,
+    /// Entries separated by commas or white space.
+    Words,
+    /// A date (`YYYY-MM-DD`) as the midnight UTC it starts; empty: absent.
+    Date,
 }
 
 const APPLICATION_PATHS: &[(&str, Kind)] = &[
@@ -220,7 +271,7 @@ const SERVICE_PATHS: &[(&str, Kind)] = &[
 ];
 
 /// The form as JSON over `base` (the stored object when editing), parsed into `T`.
-fn parse<T: DeserializeOwned>(
+pub(super) fn parse<T: DeserializeOwned>(
     lang: Lang,
     form: &FormData,
     base: Value,
@@ -253,7 +304,7 @@ fn parse<T: DeserializeOwned>(
 }
 
 /// Where an error of the shared handler belongs on the form; `None`: not a form problem.
-fn problem_of(lang: Lang, error: &ApiError) -> Option<Problem> {
+pub(super) fn problem_of(lang: Lang, error: &ApiError) -> Option<Problem> {
     match error.code() {
         ErrorCode::ValidationFailed => {
             let field = error.problem().field.unwrap_or_default();
@@ -276,15 +327,15 @@ fn problem_of(lang: Lang, error: &ApiError) -> Option<Problem> {
     }
 }
 
-struct FormSpec {
-    heading: String,
-    action: String,
-    cancel: String,
-    version: Option<i64>,
-    fields: Vec<Field>,
+pub(super) struct FormSpec {
+    pub(super) heading: String,
+    pub(super) action: String,
+    pub(super) cancel: String,
+    pub(super) version: Option<i64>,
+    pub(super) fields: Vec<Field>,
 }
 
-fn show(ctx: &Ctx, spec: FormSpec, problem: Option<Problem>) -> Response {
+pub(super) fn show(ctx: &Ctx, spec: FormSpec, problem: Option<Problem>) -> Response {
     let mut fields = spec.fields;
     let mut error = None;
     let status = if problem.is_some() {
@@ -316,12 +367,12 @@ fn show(ctx: &Ctx, spec: FormSpec, problem: Option<Problem>) -> Response {
 }
 
 /// The version an edit was made against (`If-Match` of the API).
-fn version(form: &FormData) -> Option<i64> {
+pub(super) fn version(form: &FormData) -> Option<i64> {
     form.get("versi").parse().ok()
 }
 
 /// A [`Ctx`] for a posted form.
-fn posted_ctx(posted: &Posted, lang: Lang, here: String) -> Ctx {
+pub(super) fn posted_ctx(posted: &Posted, lang: Lang, here: String) -> Ctx {
     Ctx {
         who: posted.who.clone(),
         lang,
@@ -329,7 +380,7 @@ fn posted_ctx(posted: &Posted, lang: Lang, here: String) -> Ctx {
     }
 }
 
-fn here(uri: &axum::http::Uri) -> String {
+pub(super) fn here(uri: &axum::http::Uri) -> String {
     uri.path().to_owned()
 }
 

@@ -15,6 +15,12 @@
 //! | `/console/instansi[/{agency}]` | agencies; one agency and its applications |
 //! | `…/{agency}/aplikasi/baru`, `…/aplikasi/{app}[/ubah]` | new, read, edit an application |
 //! | `…/aplikasi/{app}/layanan/baru`, `…/layanan/{svc}[/ubah]` | new, read, edit a service |
+//! | `…/aplikasi/{app}/hapus`, `…/layanan/{svc}/hapus` | delete an application, a service (confirm, post) |
+//! | `…/{agency}/layanan-publik[/baru]`, `…/layanan-publik/{code}[/ubah\|/hapus]` | public services |
+//! | `…/aplikasi/{app}/kredensial[/baru]`, `…/kredensial/{id}/rotasi\|cabut` | an application's credentials |
+//! | `…/layanan/{svc}/hak-akses[/baru]`, `…/hak-akses/{id}/ubah\|cabut` | access rights to a service |
+//! | `…/layanan/{svc}/kredensial-upstream[/ubah\|/hapus]` | the service's upstream credential |
+//! | `…/layanan/{svc}/openapi` | replace or remove the service's OpenAPI document |
 //! | `/console/permohonan[/{id}]`, `…/{id}/keputusan` | access requests; decide one |
 //! | `/console/jejak` | evidence log search |
 //! | `/console/dasbor`, `/console/peta` | traffic dashboard; integration map (SVG) |
@@ -25,22 +31,32 @@
 //!
 //! # Modules
 //! `view`: the frame and generic views; `signin`: sign-in and sign-out; `registry`:
-//! agencies, applications and services (read); `forms`: application and service forms;
-//! `requests`: access requests and decisions; `records`: home, evidence log, change log;
-//! `users`: users, roles and tokens; `agency_forms`: agency create and edit (platform admin);
+//! agencies, applications and services (read); `forms`: application and service forms (and
+//! the form machinery the other registry modules share); `agency_forms`: agency create and edit
+//! (platform admin); `public_services`, `rights`, `credentials`, `upstream`, `openapi_doc`,
+//! `removal`: the rest of the registry, with `confirm` for confirmation pages and the one page
+//! that shows a new secret; `requests`: access requests and decisions; `records`: home,
+//! evidence log, change log; `users`: users, roles and tokens;
 //! `dashboard`: traffic dashboard and integration map, drawn by `charts` and `map_svg`.
 //! Sessions, CSRF and throttling are in [`crate::session`], shared with later portals.
 
 mod agency_forms;
 mod assessments;
 mod charts;
+mod confirm;
+mod credentials;
 mod dashboard;
 mod forms;
 mod map_svg;
+mod openapi_doc;
+mod public_services;
 mod records;
 mod registry;
+mod removal;
 mod requests;
+mod rights;
 mod signin;
+mod upstream;
 mod users;
 pub mod view;
 
@@ -94,6 +110,19 @@ pub fn routes() -> Router<AppState> {
             &format!("{svc}/ubah"),
             get(forms::edit_service).post(forms::update_service),
         )
+        .route(
+            &format!("{app}/hapus"),
+            get(removal::confirm_application).post(removal::delete_application),
+        )
+        .route(
+            &format!("{svc}/hapus"),
+            get(removal::confirm_service).post(removal::delete_service),
+        )
+        .route(
+            &format!("{svc}/openapi"),
+            get(openapi_doc::edit).post(openapi_doc::replace),
+        )
+        .merge(registry_routes())
         .route("/console/permohonan", get(requests::list))
         .route("/console/permohonan/{id}", get(requests::show))
         .route("/console/permohonan/{id}/keputusan", post(requests::decide))
@@ -103,6 +132,62 @@ pub fn routes() -> Router<AppState> {
         .route("/console/perubahan", get(records::changes))
         .merge(users::routes())
         .merge(assessments::routes())
+}
+
+/// Public services, access rights, credentials and upstream credentials.
+fn registry_routes() -> Router<AppState> {
+    let public = "/console/instansi/{agency}/layanan-publik";
+    let creds = "/console/instansi/{agency}/aplikasi/{application}/kredensial";
+    let svc = "/console/instansi/{agency}/aplikasi/{application}/layanan/{service}";
+    let rights = format!("{svc}/hak-akses");
+    let upstream = format!("{svc}/kredensial-upstream");
+    Router::new()
+        .route(public, get(public_services::list))
+        .route(
+            &format!("{public}/baru"),
+            get(public_services::new).post(public_services::create),
+        )
+        .route(&format!("{public}/{{code}}"), get(public_services::show_one))
+        .route(
+            &format!("{public}/{{code}}/ubah"),
+            get(public_services::edit).post(public_services::update),
+        )
+        .route(
+            &format!("{public}/{{code}}/hapus"),
+            get(public_services::confirm_delete).post(public_services::delete),
+        )
+        .route(creds, get(credentials::list))
+        .route(
+            &format!("{creds}/baru"),
+            get(credentials::new).post(credentials::create),
+        )
+        .route(
+            &format!("{creds}/{{id}}/rotasi"),
+            get(credentials::confirm_rotate).post(credentials::rotate),
+        )
+        .route(
+            &format!("{creds}/{{id}}/cabut"),
+            get(credentials::confirm_revoke).post(credentials::revoke),
+        )
+        .route(&rights, get(rights::list))
+        .route(&format!("{rights}/baru"), get(rights::new).post(rights::create))
+        .route(
+            &format!("{rights}/{{id}}/ubah"),
+            get(rights::edit).post(rights::update),
+        )
+        .route(
+            &format!("{rights}/{{id}}/cabut"),
+            get(rights::confirm_revoke).post(rights::revoke),
+        )
+        .route(&upstream, get(upstream::show))
+        .route(
+            &format!("{upstream}/ubah"),
+            get(upstream::edit).post(upstream::set),
+        )
+        .route(
+            &format!("{upstream}/hapus"),
+            get(upstream::confirm_remove).post(upstream::remove),
+        )
 }
 
 /// Where people who administer nothing are sent from the console.

@@ -141,6 +141,10 @@ pub async fn agency(State(state): State<AppState>, ctx: Ctx, Path(raw): Path<Str
             ctx.t("console-new-application"),
         ));
     }
+    view.actions.push(Link::new(
+        super::public_services::list_href(&code),
+        ctx.t("console-public-services-title"),
+    ));
     view.tables.push(Table {
         caption: ctx.t("console-applications-title"),
         head: vec![
@@ -230,7 +234,13 @@ pub async fn application(
             format!("{base}/layanan/baru"),
             ctx.t("console-new-service"),
         ));
+        view.actions
+            .push(Link::new(format!("{base}/hapus"), ctx.t("console-delete")));
     }
+    view.actions.push(Link::new(
+        super::credentials::list_href(&agency, &code),
+        ctx.t("console-credentials-title"),
+    ));
     view.actions
         .push(Link::new(agency_href(&agency), ctx.t("console-back-agency")));
     view.tables.push(Table {
@@ -313,7 +323,28 @@ pub async fn service(
             format!("{}/ubah", service_href(&key)),
             ctx.t("console-edit"),
         ));
+        view.actions.push(Link::new(
+            format!("{}/openapi", service_href(&key)),
+            ctx.t("console-openapi-title"),
+        ));
+        view.actions.push(Link::new(
+            format!("{}/hapus", service_href(&key)),
+            ctx.t("console-delete"),
+        ));
     }
+    let key = ServiceRef {
+        agency: agency.clone(),
+        application: application.clone(),
+        service: code.clone(),
+    };
+    view.actions.push(Link::new(
+        super::rights::list_href(&key),
+        ctx.t("console-rights-title"),
+    ));
+    view.actions.push(Link::new(
+        super::upstream::href(&key),
+        ctx.t("console-upstream-title"),
+    ));
     view.actions.push(Link::new(
         application_href(&agency, &application),
         ctx.t("console-back-application"),

@@ -164,6 +164,8 @@ pub struct Field {
     pub required: bool,
     pub readonly: bool,
     pub max: usize,
+    /// A `textarea` that may also be filled from a file (with scripts).
+    pub from_file: bool,
 }
 
 impl Field {
@@ -179,6 +181,7 @@ impl Field {
             required: false,
             readonly: false,
             max: 300,
+            from_file: false,
         }
     }
 
@@ -204,6 +207,11 @@ impl Field {
 
     pub fn readonly(mut self, readonly: bool) -> Self {
         self.readonly = readonly;
+        self
+    }
+
+    pub fn from_file(mut self) -> Self {
+        self.from_file = true;
         self
     }
 
@@ -284,6 +292,14 @@ impl FormPage {
     /// Whether any field or the form has an error (for the summary at the top).
     pub fn has_errors(&self) -> bool {
         self.error.is_some() || self.fields.iter().any(|f| f.error.is_some())
+    }
+
+    /// The script for "load from a file", when a field offers it.
+    pub fn file_script(&self) -> Option<&'static str> {
+        self.fields
+            .iter()
+            .any(|f| f.from_file)
+            .then(|| crate::portal::assets::CONSOLE_FILE_JS.path.as_str())
     }
 }
 

@@ -48,10 +48,20 @@ pub static HTMX: LazyLock<Asset> = LazyLock::new(|| {
     )
 });
 
+/// The console's "load from a file" for document fields (progressive: pasting works without it).
+pub static CONSOLE_FILE_JS: LazyLock<Asset> = LazyLock::new(|| {
+    asset(
+        "console-file",
+        "js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../assets/console-file.js"),
+    )
+});
+
 /// `GET /aset/{file}`: a file under its current hashed name; anything else is a 404.
 pub async fn serve(Path(file): Path<String>) -> Response {
     let wanted = format!("/aset/{file}");
-    for asset in [&*CSS, &*HTMX] {
+    for asset in [&*CSS, &*HTMX, &*CONSOLE_FILE_JS] {
         if asset.path == wanted {
             return (
                 [

@@ -26,7 +26,7 @@
 //! - `pages`: the handlers; `assets`: static files; `security_headers`: CSP and friends.
 
 pub mod account;
-mod assets;
+pub(crate) mod assets;
 mod catalog;
 pub mod feedback;
 pub mod format;

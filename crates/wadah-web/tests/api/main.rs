@@ -17,6 +17,7 @@ mod certificates;
 mod changes;
 mod console;
 mod console_users;
+mod console_registry;
 mod credentials;
 mod developer;
 mod directory_and_catalog;
