@@ -16,6 +16,7 @@ mod auth;
 mod certificates;
 mod changes;
 mod console;
+mod console_architecture;
 mod credentials;
 mod developer;
 mod directory_and_catalog;
