@@ -83,6 +83,10 @@ pub async fn list(
     let Ok(agency) = agency_param(Some(&f.instansi)) else {
         return bad(page);
     };
+    // Another agency than one's own is a 404, as on the overview and the document.
+    if crate::pagination::narrow(&ctx.who.caller().principal().agency_scope(), agency.clone()).is_none() {
+        return ctx.not_found();
+    }
     let query = api::architecture::elements::ElementQuery {
         agency: agency.clone(),
         kind,
