@@ -190,10 +190,21 @@ fn parse(lang: Lang, kind: ElementKind, form: &FormData) -> Result<ElementSpec, 
     let text = |name: &str| form.get(name).trim().to_owned();
     let optional = |name: &str| Some(text(name)).filter(|s| !s.is_empty()).map(Value::String);
     // Only this kind's fields: `deny_unknown_fields` sees no other kind's.
-    let mine: Vec<String> = fields(lang, kind, &|_| String::new(), false)
-        .into_iter()
-        .map(|f| f.name)
-        .collect();
+    let form_fields = fields(lang, kind, &|_| String::new(), false);
+    // The details are an internally tagged enum, whose inner paths serde cannot report: the
+    // choices and years are checked here, so a wrong one is still named.
+    for f in &form_fields {
+        let value = form.get(&f.name).trim();
+        let bad = match f.kind {
+            "select" => !f.options.iter().any(|(v, _)| v == value),
+            "number" => value.parse::<u16>().is_err(),
+            _ => false,
+        };
+        if bad {
+            return Err(Problem::field(lang, &f.name));
+        }
+    }
+    let mine: Vec<String> = form_fields.into_iter().map(|f| f.name).collect();
     let mut details = Map::new();
     details.insert("kind".into(), Value::String(kind.as_str().to_owned()));
     for name in DETAIL_FIELDS.iter().filter(|n| mine.iter().any(|m| m == *n)) {
@@ -618,9 +629,22 @@ mod tests {
         assert_eq!(v["budget"][0]["rupiah"], 200_000_000);
         assert_eq!(v["budget"][1]["rupiah"], 50_000_000);
         assert_eq!(v["gaps"], json!(["Belum ada gateway"]));
-        let bad = form(&[("code", "x"), ("name", "X"), ("budget", "tahun depan: banyak")]);
+        let bad = form(&[
+            ("code", "integrasi"),
+            ("name", "X"),
+            ("part", "aplikasi"),
+            ("status", "planned"),
+            ("first_year", "2026"),
+            ("last_year", "2027"),
+            ("budget", "tahun depan: banyak"),
+        ]);
         let err = parse(Lang::Id, ElementKind::RoadmapItem, &bad).err().unwrap();
         assert_eq!(err.field.as_deref(), Some("budget"));
+        let mut f = bad.clone();
+        f.set("budget", "");
+        f.set("first_year", "tahun depan");
+        let err = parse(Lang::Id, ElementKind::RoadmapItem, &f).err().unwrap();
+        assert_eq!(err.field.as_deref(), Some("first_year"));
     }
 
     #[test]
