@@ -142,7 +142,7 @@ fn facts(map: &IntegrationMap, model: &ArchitectureModel) -> LiveFacts {
             server_errors,
         })
         .collect();
-    exchanges.sort_by(|a, b| b.requests.cmp(&a.requests));
+    exchanges.sort_by_key(|x| std::cmp::Reverse(x.requests));
     LiveFacts {
         window: map.window,
         exchanges,
