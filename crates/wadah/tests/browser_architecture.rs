@@ -95,7 +95,15 @@ async fn journey(client: Client, web: String, username: String, password: String
         "new-data-set",
     )
     .await;
-    page(c, axe, &web, &format!("{P}/tujuan"), "Indikator kinerja", "goals").await;
+    page(
+        c,
+        axe,
+        &web,
+        &format!("{P}/tujuan"),
+        "Indeks sistem merit",
+        "goals",
+    )
+    .await;
     let text = page(
         c,
         axe,
