@@ -60,11 +60,16 @@ pub struct Analysis {
     pub completeness: Vec<Completeness>,
 }
 
-/// Element kinds by `(agency, code)` and the relations as `(kind, source, target)`; the model
-/// is one period, so the period is left out of the keys.
+/// Element kinds by `(agency, code)` and the relations as `(kind, source, target)`, with the
+/// relations of each element at hand (by source and by target) so that every analysis is one
+/// pass over the model, not a scan of all relations per element: a province's model has ~100k
+/// elements. The model is one period, so the period is left out of the keys.
 struct Index<'a> {
     kinds: BTreeMap<ElementRef, &'a ModelElement>,
     edges: Vec<(RelationKind, ElementRef, ElementRef)>,
+    /// Edge positions in `edges` by target, and by source.
+    into: BTreeMap<&'a ElementRef, Vec<usize>>,
+    out_of: BTreeMap<&'a ElementRef, Vec<usize>>,
 }
 
 impl<'a> Index<'a> {
@@ -87,7 +92,18 @@ impl<'a> Index<'a> {
             .iter()
             .map(|r| (r.spec.kind, r.spec.source.clone(), r.spec.target.clone()))
             .collect();
-        Self { kinds, edges }
+        let mut into: BTreeMap<&ElementRef, Vec<usize>> = BTreeMap::new();
+        let mut out_of: BTreeMap<&ElementRef, Vec<usize>> = BTreeMap::new();
+        for (i, r) in model.relations.iter().enumerate() {
+            into.entry(&r.spec.target).or_default().push(i);
+            out_of.entry(&r.spec.source).or_default().push(i);
+        }
+        Self {
+            kinds,
+            edges,
+            into,
+            out_of,
+        }
     }
 
     fn kind(&self, r: &ElementRef) -> Option<ElementKind> {
@@ -104,18 +120,31 @@ impl<'a> Index<'a> {
         both: bool,
     ) -> Vec<ElementRef> {
         let mut out = Vec::new();
-        for (k, s, t) in &self.edges {
-            if !rel.contains(k) {
+        for &i in at(&self.into, target) {
+            let Some((k, s, _)) = self.edges.get(i) else {
                 continue;
-            }
-            if t == target && self.kind(s) == Some(kind) {
+            };
+            if rel.contains(k) && self.kind(s) == Some(kind) {
                 out.push(s.clone());
-            } else if both && s == target && self.kind(t) == Some(kind) {
-                out.push(t.clone());
+            }
+        }
+        if both {
+            for &i in at(&self.out_of, target) {
+                let Some((k, _, t)) = self.edges.get(i) else {
+                    continue;
+                };
+                if rel.contains(k) && self.kind(t) == Some(kind) {
+                    out.push(t.clone());
+                }
             }
         }
         out
     }
+}
+
+/// The edge positions of `key` in one of the index's maps.
+fn at<'m>(map: &'m BTreeMap<&ElementRef, Vec<usize>>, key: &ElementRef) -> &'m [usize] {
+    map.get(key).map_or(&[], Vec::as_slice)
 }
 
 fn name(r: &ElementRef) -> String {

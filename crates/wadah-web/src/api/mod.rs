@@ -14,7 +14,7 @@ pub mod credentials;
 pub mod directory;
 pub mod feedback;
 pub mod governments;
-mod prelude;
+pub(crate) mod prelude;
 pub mod public_services;
 pub mod requests;
 pub mod rights;

@@ -28,6 +28,7 @@
 //! | `/console/perubahan` | change log |
 //! | `/console/pengguna[/…]` | users, roles and their API tokens (see `users`) |
 //! | `/console/indeks/…` | SPBE self-assessments and the planner (see `assessments`) |
+//! | `/console/arsitektur/…` | SPBE architecture, roadmap, analyses, document (see `architecture`) |
 //!
 //! # Modules
 //! `view`: the frame and generic views; `signin`: sign-in and sign-out; `registry`:
@@ -41,6 +42,7 @@
 //! Sessions, CSRF and throttling are in [`crate::session`], shared with later portals.
 
 mod agency_forms;
+pub mod architecture;
 mod assessments;
 mod charts;
 mod confirm;
@@ -132,6 +134,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/perubahan", get(records::changes))
         .merge(users::routes())
         .merge(assessments::routes())
+        .merge(architecture::routes())
 }
 
 /// Public services, access rights, credentials and upstream credentials.

@@ -86,6 +86,7 @@ fn nav(lang: Lang, here: &str, who: &SignedIn) -> Vec<Link> {
     if super::assessments::in_nav(&who.principal) {
         items.push(("/console/indeks", "console-nav-index"));
     }
+    items.push(("/console/arsitektur", "console-nav-architecture"));
     items.push(("/console/perubahan", "console-nav-changes"));
     items.push(("/console/pengguna", "console-nav-users"));
     let path = here.split('?').next().unwrap_or(here);

@@ -207,6 +207,12 @@ mod tests {
             "application",
             "office",
             "contact",
+            "kind",
+            "relation",
+            "scope",
+            "elements",
+            "relations",
+            "made",
         ]
         .into_iter()
         .map(|k| (Cow::Borrowed(k), FluentValue::from("x")))

@@ -1,6 +1,7 @@
 //! Read-only views over one period's model: the roadmap (Peta Rencana SPBE) with its totals
 //! per year, agency and part, and the analyses (gaps, redundancy, orphans, completeness).
-//! An agency-scoped caller gets its own agency's share; the domain computes both.
+//! An agency-scoped caller gets its own agency's share; the domain computes both. The analyses
+//! carry the gateway's live facts (`live`) for callers who may read traffic.
 
 use wadah_domain::architecture::analysis::{Analysis, analyse};
 use wadah_domain::architecture::roadmap::totals;
@@ -8,6 +9,7 @@ use wadah_domain::architecture::{Element, ElementKind, Period, RoadmapTotals};
 use wadah_store::{ArchElementFilter, ArchModelFilter, MAX_PAGE_SIZE, PageRequest};
 
 use super::super::prelude::*;
+use super::live::{LiveFacts, live_facts};
 
 /// Most roadmap items one answer carries (a city has dozens).
 const MAX_ROADMAP_ITEMS: usize = 5_000;
@@ -19,6 +21,16 @@ const MAX_ROADMAP_ITEMS: usize = 5_000;
 pub struct ScopeQuery {
     /// Only this agency.
     pub agency: Option<Code>,
+}
+
+/// The analyses of a period's model, and what the gateway saw.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct AnalysisReport {
+    #[serde(flatten)]
+    pub analysis: Analysis,
+    /// Applications that exchanged data in the last 30 days and rights nobody used; null for
+    /// roles that read no traffic.
+    pub live: Option<LiveFacts>,
 }
 
 /// The roadmap of a period.
@@ -72,11 +84,12 @@ pub async fn get_roadmap(
     Ok(axum::Json(Roadmap { items, totals }))
 }
 
-/// Gaps per business process, redundancy across agencies, orphans and completeness.
+/// Gaps per business process, redundancy across agencies, orphans, completeness, and the
+/// gateway's live facts (exchanges between applications, unused rights).
 #[utoipa::path(get, path = "/api/v1/architecture/{period}/analysis", tag = "architecture",
     params(("period" = String, Path, description = "Planning period", example = "2025-2029"), ScopeQuery),
     responses(
-        (status = 200, description = "The analyses", body = Analysis),
+        (status = 200, description = "The analyses", body = AnalysisReport),
         (status = 404, response = crate::openapi::NotFound)),
     security(("bearer" = [])))]
 pub async fn get_analysis(
@@ -84,14 +97,31 @@ pub async fn get_analysis(
     caller: Caller,
     Path(period): Path<Period>,
     Query(query): Query<ScopeQuery>,
-) -> ApiResult<axum::Json<Analysis>> {
+) -> ApiResult<axum::Json<AnalysisReport>> {
     let Some(agency) = narrow(&caller.principal().agency_scope(), query.agency) else {
-        return Ok(axum::Json(analyse(&Default::default())));
+        return Ok(axum::Json(AnalysisReport {
+            analysis: analyse(&Default::default()),
+            live: None,
+        }));
     };
+    let model = scoped_model(&state, period, agency.clone()).await?;
+    let live = live_facts(&state, &caller, agency, &model).await?;
+    Ok(axum::Json(AnalysisReport {
+        analysis: analyse(&model),
+        live,
+    }))
+}
+
+/// The model of `period`, of one agency (its elements and the relations they take part in)
+/// or of the whole city; `agency` is the caller's scope already narrowed.
+pub async fn scoped_model(
+    state: &AppState,
+    period: Period,
+    agency: Option<Code>,
+) -> ApiResult<wadah_domain::architecture::ArchitectureModel> {
     let filter = ArchModelFilter {
         period: Some(period),
         agency,
     };
-    let model = state.store().architecture_model(&filter).await?;
-    Ok(axum::Json(analyse(&model)))
+    Ok(state.store().architecture_model(&filter).await?)
 }

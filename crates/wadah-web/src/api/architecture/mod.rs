@@ -6,6 +6,7 @@
 pub mod analysis;
 pub(crate) mod checks;
 pub mod elements;
+pub mod live;
 pub mod reference;
 pub mod relations;
 
