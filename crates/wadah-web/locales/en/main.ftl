@@ -653,3 +653,13 @@ sso-failed-text = The identity provider's answer could not be accepted. Start si
 sso-state-text = This sign-in has expired, was already used, or was started in another browser. Start signing in again.
 sso-denied-text = The identity provider did not allow this sign-in.
 sso-disabled-text = Your Wadah account is disabled. Contact an administrator.
+
+## ssofwd
+webapp-denied-title = This application is not for you
+webapp-denied-text = Your account is not among this application's users. Ask the owning agency's administrator if you need access.
+webapp-unavailable-text = Web applications cannot be opened through Wadah on this node. Please try again later.
+console-field-web_upstream = Web application's internal address (single sign-on through Wadah)
+console-hint-web_upstream = Fill in to make it a web application: staff open it at /app/… through Wadah already signed in, and Wadah forwards the verified identity to this address. Leave empty if not.
+console-web-app-none = Not a web application
+sso-too-many-title = Too many sign-in attempts
+sso-too-many-text = Too many sign-in requests came from this address within a minute. Wait a moment, then try again.

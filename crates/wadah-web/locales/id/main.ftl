@@ -637,3 +637,13 @@ sso-failed-text = Jawaban penyedia identitas tidak dapat diterima. Coba masuk la
 sso-state-text = Proses masuk ini sudah kedaluwarsa, sudah dipakai, atau dimulai di peramban lain. Coba masuk lagi dari awal.
 sso-denied-text = Penyedia identitas tidak mengizinkan proses masuk ini.
 sso-disabled-text = Akun Anda di Wadah dinonaktifkan. Hubungi administrator.
+
+## ssofwd
+webapp-denied-title = Aplikasi ini bukan untuk Anda
+webapp-denied-text = Akun Anda tidak termasuk pengguna aplikasi ini. Hubungi admin instansi pemilik aplikasi bila Anda memerlukan akses.
+webapp-unavailable-text = Aplikasi web tidak dapat dibuka melalui Wadah di node ini. Coba lagi nanti.
+console-field-web_upstream = Alamat internal aplikasi web (SSO melalui Wadah)
+console-hint-web_upstream = Isi untuk menjadikannya aplikasi web: pegawai membukanya di /app/… lewat Wadah sudah dalam keadaan masuk, dan Wadah meneruskan identitas yang terverifikasi ke alamat ini. Kosongkan bila bukan.
+console-web-app-none = Bukan aplikasi web
+sso-too-many-title = Terlalu banyak percobaan masuk
+sso-too-many-text = Terlalu banyak permintaan masuk dari alamat ini dalam satu menit. Tunggu sebentar, lalu coba lagi.
