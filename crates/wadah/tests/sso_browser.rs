@@ -70,8 +70,9 @@ async fn wait_for_url(c: &Client, prefix: &str) -> String {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!(
-        "never reached {prefix}; at {:?}",
-        c.current_url().await.map(|u| u.to_string())
+        "never reached {prefix}; at {:?}: {}",
+        c.current_url().await.map(|u| u.to_string()),
+        body_text(c).await
     );
 }
 
@@ -141,7 +142,8 @@ async fn journey(client: Client, wadah: String, issuer: String) {
     click(c, ".signout button").await;
     wait_for_url(c, &format!("{issuer}/session/end")).await;
     click(c, "button[name='logout'], button[value='yes']").await;
-    wait_for_url(c, &format!("{wadah}/sso/selesai")).await;
+    // Back at Wadah (`/sso/selesai` sends on to the sign-in page).
+    wait_for_url(c, &format!("{wadah}/console/masuk")).await;
 
     // 4. The application is no longer reachable without signing in…
     c.goto(&format!("{wadah}/app/bpsdm/e-cuti/")).await.unwrap();

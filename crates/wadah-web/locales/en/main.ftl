@@ -663,3 +663,5 @@ console-hint-web_upstream = Fill in to make it a web application: staff open it 
 console-web-app-none = Not a web application
 sso-too-many-title = Too many sign-in attempts
 sso-too-many-text = Too many sign-in requests came from this address within a minute. Wait a moment, then try again.
+sso-leaving-title = Signing out at the identity provider too…
+sso-leaving-link = Continue signing out at the identity provider

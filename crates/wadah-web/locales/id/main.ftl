@@ -647,3 +647,5 @@ console-hint-web_upstream = Isi untuk menjadikannya aplikasi web: pegawai membuk
 console-web-app-none = Bukan aplikasi web
 sso-too-many-title = Terlalu banyak percobaan masuk
 sso-too-many-text = Terlalu banyak permintaan masuk dari alamat ini dalam satu menit. Tunggu sebentar, lalu coba lagi.
+sso-leaving-title = Keluar juga dari penyedia identitas…
+sso-leaving-link = Lanjutkan keluar di penyedia identitas
