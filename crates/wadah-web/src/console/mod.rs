@@ -33,6 +33,7 @@ mod charts;
 mod dashboard;
 mod forms;
 mod map_svg;
+mod providers;
 mod records;
 mod registry;
 mod requests;
@@ -89,6 +90,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/peta", get(dashboard::map))
         .route("/console/perubahan", get(records::changes))
         .route("/console/pengguna", get(records::users))
+        .route("/console/sso", get(providers::providers))
         .merge(assessments::routes())
 }
 
