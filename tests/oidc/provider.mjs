@@ -6,7 +6,9 @@
 //   - one client for Wadah (its redirect, post-logout and back-channel logout URIs);
 //   - signing keys made fresh at start: ES256 for ID tokens, RS256 also published;
 //   - accounts: any login name; "admin-…" names are in the group `wadah_admin`.
-// Environment: PORT (required), WADAH_URL (Wadah's public URL), CLIENT_ID, CLIENT_SECRET.
+// Environment: PORT (required), WADAH_URL (Wadah's public URL), CLIENT_ID, CLIENT_SECRET;
+// with CLIENT_JWKS (a JSON Web Key Set of Wadah's public key) the client authenticates with
+// private_key_jwt instead of a secret.
 // It prints "READY <issuer>" once it listens. Run with NODE_PATH pointing at the
 // node_modules that scripts/oidc-deps.sh installs.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -21,6 +23,10 @@ const wadah = process.env.WADAH_URL;
 const clientId = process.env.CLIENT_ID || 'wadah';
 const clientSecret = process.env.CLIENT_SECRET || 'test-secret';
 const provider = process.env.PROVIDER_ID || 'tes';
+const clientJwks = process.env.CLIENT_JWKS ? JSON.parse(process.env.CLIENT_JWKS) : null;
+const clientAuth = clientJwks
+  ? { token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'ES256', jwks: clientJwks }
+  : { client_secret: clientSecret, token_endpoint_auth_method: 'client_secret_basic' };
 
 function signingKey(type, options, alg, kid) {
   const { privateKey } = generateKeyPairSync(type, options);
@@ -44,12 +50,11 @@ const accounts = (id) => ({
 const oidc = new Provider(issuer, {
   clients: [{
     client_id: clientId,
-    client_secret: clientSecret,
+    ...clientAuth,
     redirect_uris: [`${wadah}/sso/${provider}/callback`],
     post_logout_redirect_uris: [`${wadah}/sso/selesai`],
     backchannel_logout_uri: `${wadah}/sso/${provider}/backchannel-logout`,
     backchannel_logout_session_required: true,
-    token_endpoint_auth_method: 'client_secret_basic',
     id_token_signed_response_alg: 'ES256',
     grant_types: ['authorization_code'],
     response_types: ['code'],

@@ -208,6 +208,12 @@ pub struct ApplicationSpec {
     pub technical_contact: Line,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<WebUrl>,
+    /// Set for a *web application*: the base URL Wadah forwards signed-in people to (usually
+    /// an internal address). The application is then reachable at
+    /// `/app/{agency}/{code}/…` on the web listener only with a portal session, and receives
+    /// the verified identity (see `docs/sso.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_upstream: Option<WebUrl>,
     pub audience: Audience,
     /// Sample data loaded by `wadah demo`, not a real system.
     #[serde(default)]

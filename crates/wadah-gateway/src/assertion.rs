@@ -35,6 +35,25 @@ struct Claims<'a> {
     user: Option<&'a str>,
 }
 
+/// The assertion a web application receives (`webapp`): the person, not a consumer. `sub`
+/// and `user` are the Wadah username, `aud` is `{agency}/{application}` (two segments, so it
+/// is never a service's audience), `name` the display name, `agency` and `roles` as Wadah
+/// knows them.
+#[derive(Serialize)]
+struct WebClaims<'a> {
+    iss: &'a str,
+    sub: &'a str,
+    aud: &'a str,
+    jti: &'a str,
+    iat: i64,
+    exp: i64,
+    user: &'a str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    agency: Option<&'a str>,
+    roles: &'a [String],
+}
+
 /// Signs the assertion for the request in `ctx` and adds it to the upstream headers `out`.
 pub fn add(
     gw: &Shared,
@@ -47,6 +66,24 @@ pub fn add(
         .signer(ctx.now)
         .ok_or_else(|| GatewayError::internal("no signing key for the gateway assertion"))?;
     let iat = ctx.now.timestamp();
+    if let Some(web) = &ctx.web {
+        let claims = WebClaims {
+            iss: keys.issuer(),
+            sub: &web.user,
+            aud: &web.application,
+            jti: &ctx.id,
+            iat,
+            exp: iat + LIFETIME_SECS,
+            user: &web.user,
+            name: &web.name,
+            agency: web.agency.as_deref(),
+            roles: &web.roles,
+        };
+        let token = signer.sign(TYP, &claims).map_err(GatewayError::internal)?;
+        let value = HeaderValue::from_str(&token).map_err(GatewayError::internal)?;
+        out.insert(HeaderName::from_static(HEADER), value);
+        return Ok(());
+    }
     let claims = Claims {
         iss: keys.issuer(),
         sub: ctx.consumer_label().unwrap_or_default(),

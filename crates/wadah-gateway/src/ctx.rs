@@ -33,6 +33,8 @@ pub struct RequestCtx {
     pub limit: Option<Decision>,
     pub request_out: Option<i64>,
     pub response_in: Option<i64>,
+    /// Set for a visit to a web application: the person the web listener verified.
+    pub web: Option<Arc<crate::webapp::WebIdentity>>,
 }
 
 impl RequestCtx {
@@ -51,6 +53,7 @@ impl RequestCtx {
             limit: None,
             request_out: None,
             response_in: None,
+            web: None,
         }
     }
 

@@ -103,6 +103,10 @@ async fn exchange(
         proto: gw.config.scheme(),
     };
     let mut headers = headers::upstream_request(&parts.headers, &fwd);
+    if let Some(web) = &ctx.web {
+        let prefix = format!("/app/{}/{}", route.agency, route.application);
+        headers::web_identity(&mut headers, web, &prefix);
+    }
     if let Some(auth) = &route.auth
         && let Err(e) = auth.apply(&mut headers, gw.clock.as_ref(), route.timeout).await
     {
@@ -311,6 +315,9 @@ fn respond(
     ctx.response_in = Some(ctx.micros_now());
     let (mut parts, incoming) = response.into_parts();
     headers::clean_response(&mut parts.headers);
+    if let Some(web) = &ctx.web {
+        headers::web_response(&mut parts.headers, web);
+    }
     crate::pipeline::add_limit_headers(&mut parts.headers, ctx);
     let status = parts.status.as_u16();
     let mut outcome = outcome_of(ctx, status, None, &upload);

@@ -68,6 +68,7 @@ pub struct Gateway {
     shared: Arc<Shared>,
     /// The active health checks; dropped (stopped) with the gateway.
     _health: health::Supervisor,
+    web_apps: crate::webapp::WebApps,
 }
 
 impl std::fmt::Debug for Gateway {
@@ -95,6 +96,7 @@ impl Gateway {
             keys: keys.clone(),
             clients: Clients::load(),
         });
+        let web_client = upstreams.clients.default_client();
         let first = refresh::initial(store.as_ref(), &upstreams).await?;
         let snapshot = Arc::new(ArcSwap::from_pointee(first));
         let feed = Arc::new(FeedStatus::default());
@@ -150,11 +152,13 @@ impl Gateway {
         };
         let shared = Arc::new(shared);
         let health = health::spawn(Arc::downgrade(&shared));
+        let web_apps = crate::webapp::WebApps::new(shared.clone(), web_client);
         Ok(Self {
             listener,
             tls,
             shared,
             _health: health,
+            web_apps,
         })
     }
 
@@ -177,6 +181,11 @@ impl Gateway {
     /// reload of its fallback policy).
     pub fn cluster_limit(&self) -> Option<Arc<crate::cluster_limit::ClusterLimiter>> {
         self.shared.cluster_limit.clone()
+    }
+
+    /// Identity-aware forwarding to web applications, for the web listener (`webapp`).
+    pub fn web_apps(&self) -> crate::webapp::WebApps {
+        self.web_apps.clone()
     }
 
     /// The evidence log (to flush it, e.g. before reading it in a test).

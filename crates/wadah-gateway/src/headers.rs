@@ -11,6 +11,7 @@
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 
 use crate::auth::CREDENTIAL_HEADERS;
+use crate::webapp::WebIdentity;
 
 const HOP_BY_HOP: [&str; 9] = [
     "connection",
@@ -81,6 +82,78 @@ pub fn upstream_request(inbound: &HeaderMap, fwd: &Forwarding<'_>) -> HeaderMap 
     out
 }
 
+/// What a web application receives instead of what the browser claimed (see `webapp`): every
+/// `X-Wadah-*` header is replaced by the verified identity, `X-Wadah-Consumer` is dropped (no
+/// consumer application is calling), `X-Forwarded-Prefix` names where the application is
+/// mounted, and the cookies in `identity.hidden_cookies` are taken out of `Cookie`.
+pub fn web_identity(out: &mut HeaderMap, identity: &WebIdentity, prefix: &str) {
+    let names: Vec<HeaderName> = out
+        .keys()
+        .filter(|n| n.as_str().starts_with("x-wadah-"))
+        .cloned()
+        .collect();
+    for name in names {
+        out.remove(name);
+    }
+    let cookies: Vec<String> = out
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .map(str::trim)
+        .filter(|pair| !pair.is_empty())
+        .filter(|pair| {
+            let name = pair.split_once('=').map_or(*pair, |(n, _)| n).trim();
+            !identity.hidden_cookies.iter().any(|h| h == name)
+        })
+        .map(str::to_owned)
+        .collect();
+    out.remove(header::COOKIE);
+    if !cookies.is_empty() {
+        set(out, "cookie", &cookies.join("; "));
+    }
+    set(out, END_USER, &identity.user);
+    set(out, "x-wadah-user-name", &encode_name(&identity.name));
+    if let Some(agency) = &identity.agency {
+        set(out, "x-wadah-agency", agency);
+    }
+    set(out, "x-wadah-roles", &identity.roles.join(","));
+    set(out, "x-forwarded-prefix", prefix);
+}
+
+/// Takes the cookies a web application must not set out of its response (it could otherwise
+/// replace or end the person's Wadah session).
+pub fn web_response(headers: &mut HeaderMap, identity: &WebIdentity) {
+    let kept: Vec<HeaderValue> = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter(|v| {
+            let text = v.to_str().unwrap_or_default();
+            let name = text.split(['=', ';']).next().unwrap_or_default().trim();
+            !identity.hidden_cookies.iter().any(|h| h == name)
+        })
+        .cloned()
+        .collect();
+    headers.remove(header::SET_COOKIE);
+    for v in kept {
+        headers.append(header::SET_COOKIE, v);
+    }
+}
+
+/// A display name as a header value: percent-encoded UTF-8 (RFC 3986 unreserved characters
+/// and spaces as `%20`), so names with any letters fit and no header can be injected.
+pub fn encode_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// Removes hop-by-hop headers from an upstream's response.
 pub fn clean_response(headers: &mut HeaderMap) {
     for name in connection_listed(headers) {
@@ -115,6 +188,48 @@ fn connection_listed(headers: &HeaderMap) -> Vec<HeaderName> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_web_application_gets_the_verified_identity_and_never_the_session_cookie() {
+        let mut h = HeaderMap::new();
+        for (k, v) in [
+            ("x-wadah-user", "admin"),
+            ("x-wadah-roles", "platform_admin"),
+            ("x-wadah-agency", "diskominfo"),
+            ("cookie", "wadah_sesi=secret; lang=id"),
+            ("cookie", "app=1"),
+        ] {
+            h.append(HeaderName::from_static(k), HeaderValue::from_static(v));
+        }
+        let identity = WebIdentity {
+            user: "sso-1234".into(),
+            name: "Siti Rahayu\r\nX: 1".into(),
+            agency: None,
+            roles: vec!["staff".into()],
+            application: "bpsdm/e-cuti".into(),
+            hidden_cookies: vec!["wadah_sesi".into(), "__Host-wadah_sesi".into()],
+        };
+        web_identity(&mut h, &identity, "/app/bpsdm/e-cuti");
+        assert_eq!(h["x-wadah-user"], "sso-1234");
+        assert_eq!(h["x-wadah-roles"], "staff");
+        assert!(!h.contains_key("x-wadah-agency"));
+        assert_eq!(h["x-wadah-user-name"], "Siti%20Rahayu%0D%0AX%3A%201");
+        assert_eq!(h["cookie"], "lang=id; app=1");
+        assert_eq!(h["x-forwarded-prefix"], "/app/bpsdm/e-cuti");
+
+        let mut down = HeaderMap::new();
+        down.append(
+            header::SET_COOKIE,
+            HeaderValue::from_static("wadah_sesi=evil; Path=/"),
+        );
+        down.append(
+            header::SET_COOKIE,
+            HeaderValue::from_static("JSESSIONID=1; Path=/"),
+        );
+        web_response(&mut down, &identity);
+        let left: Vec<_> = down.get_all(header::SET_COOKIE).iter().collect();
+        assert_eq!(left, vec!["JSESSIONID=1; Path=/"]);
+    }
 
     #[test]
     fn credentials_hop_by_hop_and_spoofed_identity_never_reach_the_upstream() {

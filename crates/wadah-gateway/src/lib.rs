@@ -77,6 +77,7 @@ mod snapshot;
 pub mod tls;
 mod token;
 mod upstream;
+pub mod webapp;
 
 use std::sync::Arc;
 use std::time::Instant;

@@ -272,7 +272,7 @@ fn end_user(headers: &HeaderMap) -> Result<Option<String>, GatewayError> {
 /// Small bodies of known length are read now so the admission record holds their digest;
 /// others stream (their digest goes into the outcome record). A declared length past the
 /// limit is refused before anything is read.
-async fn prepare_body(
+pub(crate) async fn prepare_body(
     gw: &Shared,
     parts: &Parts,
     body: axum::body::Body,

@@ -37,7 +37,7 @@ pub async fn layer(State(gw): State<Arc<Shared>>, mut req: Request, next: Next) 
     response
 }
 
-fn fresh(random: &dyn wadah_domain::secret::Random) -> String {
+pub(crate) fn fresh(random: &dyn wadah_domain::secret::Random) -> String {
     let mut bytes = [0u8; 16];
     random.fill(&mut bytes);
     uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()

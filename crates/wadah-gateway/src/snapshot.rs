@@ -284,7 +284,7 @@ fn route(
 }
 
 /// Splits an `http(s)://host:port/base` URL; other schemes cannot be called.
-fn upstream(url: &str) -> Option<Upstream> {
+pub(crate) fn upstream(url: &str) -> Option<Upstream> {
     let uri: Uri = url.parse().ok()?;
     let scheme = uri.scheme_str().filter(|s| matches!(*s, "http" | "https"))?;
     Some(Upstream {

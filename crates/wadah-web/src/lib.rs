@@ -38,6 +38,7 @@ pub mod sso;
 pub mod staff;
 mod state;
 pub mod telemetry;
+pub mod webapp;
 
 use axum::Router;
 use axum::body::Body;
@@ -68,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .merge(console::routes())
         .merge(staff::routes())
         .merge(sso::routes())
+        .merge(webapp::routes())
         .route(
             "/api/v1/openapi.json",
             get(move || async move {

@@ -22,6 +22,8 @@ pub struct NodeState {
     draining: Arc<AtomicBool>,
     feed: Option<Arc<FeedStatus>>,
     upstreams: Option<Arc<dyn UpstreamHealth>>,
+    /// The gateway's forwarding to web applications (`/app/…`); `None` without a gateway.
+    web_apps: Option<Arc<dyn crate::webapp::WebAppForwarder>>,
 }
 
 impl std::fmt::Debug for NodeState {
@@ -41,6 +43,7 @@ impl NodeState {
             draining,
             feed,
             upstreams: None,
+            web_apps: None,
         }
     }
 
@@ -49,6 +52,17 @@ impl NodeState {
     pub fn with_upstreams(mut self, upstreams: Arc<dyn UpstreamHealth>) -> Self {
         self.upstreams = Some(upstreams);
         self
+    }
+
+    /// This node's gateway's forwarding to web applications.
+    #[must_use]
+    pub fn with_web_apps(mut self, web_apps: Arc<dyn crate::webapp::WebAppForwarder>) -> Self {
+        self.web_apps = Some(web_apps);
+        self
+    }
+
+    pub fn web_apps(&self) -> Option<&dyn crate::webapp::WebAppForwarder> {
+        self.web_apps.as_deref()
     }
 
     /// `(health, circuit)` of `service`'s upstream as this node's gateway sees it.

@@ -99,7 +99,8 @@ impl App {
             ..web
         };
         let node = NodeState::new(gateway.drain_flag(), Some(gateway.feed_status()))
-            .with_upstreams(Arc::new(UpstreamView(gateway.circuits())));
+            .with_upstreams(Arc::new(UpstreamView(gateway.circuits())))
+            .with_web_apps(Arc::new(WebAppsView(gateway.web_apps())));
         let state = AppState::new(store, Arc::new(SystemClock), Arc::new(OsRandom), metrics, web)
             .with_keys(keys)
             .with_node(node.clone());
@@ -225,5 +226,36 @@ struct UpstreamView(wadah_gateway::CircuitView);
 impl wadah_web::UpstreamHealth for UpstreamView {
     fn service_status(&self, service: &str) -> Option<(&'static str, &'static str)> {
         self.0.service_status(service)
+    }
+}
+
+/// The gateway's forwarding to web applications as the web crate's
+/// [`wadah_web::webapp::WebAppForwarder`].
+struct WebAppsView(wadah_gateway::webapp::WebApps);
+
+impl wadah_web::webapp::WebAppForwarder for WebAppsView {
+    fn forward(
+        &self,
+        visit: wadah_web::webapp::WebVisit,
+        request: axum::extract::Request,
+    ) -> wadah_web::webapp::Forwarded {
+        let apps = self.0.clone();
+        let identity = wadah_gateway::webapp::WebIdentity {
+            application: format!("{}/{}", visit.agency, visit.application),
+            user: visit.user,
+            name: visit.name,
+            agency: visit.user_agency,
+            roles: visit.roles,
+            hidden_cookies: visit.hidden_cookies,
+        };
+        let visit = wadah_gateway::webapp::WebVisit {
+            agency: visit.agency,
+            application: visit.application,
+            base_url: visit.base_url,
+            rest: visit.rest,
+            identity,
+            client: visit.client,
+        };
+        Box::pin(async move { apps.forward(visit, request).await })
     }
 }

@@ -11,6 +11,7 @@ use anyhow::{Context, bail};
 use serde::Deserialize;
 use wadah_domain::Code;
 use wadah_domain::user::Role;
+use wadah_web::sso::client_auth::{ClientAuth, ClientKey};
 use wadah_web::sso::mapping::{Mapping, mappable};
 use wadah_web::sso::{ProviderConfig, SecretText, SsoConfig};
 
@@ -31,6 +32,13 @@ pub struct RawProvider {
     pub client_id: Option<String>,
     /// Or `client_secret_file` through the environment (`…__CLIENT_SECRET_FILE`).
     pub client_secret: Option<RawSecret>,
+    /// Instead of a secret: Wadah's private key (PEM) for `private_key_jwt`, best through the
+    /// environment as `…__PRIVATE_KEY_FILE=/run/secrets/wadah-sso.pem`.
+    pub private_key: Option<RawSecret>,
+    /// The key's algorithm: `ES256` (default), `ES384`, `RS256`, `PS256` or `EdDSA`.
+    pub private_key_alg: Option<String>,
+    /// The `kid` the provider knows the key by, if it needs one.
+    pub private_key_id: Option<String>,
     /// Space-separated; `openid` is always asked for.
     pub scopes: Option<String>,
     pub groups_claim: Option<String>,
@@ -91,7 +99,30 @@ fn provider(id: &str, raw: RawProvider) -> anyhow::Result<ProviderConfig> {
     let issuer = need(raw.issuer, "issuer")?;
     web_url(&key("issuer"), &issuer)?;
     let client_id = need(raw.client_id, "client_id")?;
-    let client_secret = need(raw.client_secret.map(|s| s.0), "client_secret")?;
+    let present = |v: &Option<RawSecret>| v.as_ref().is_some_and(|s| !s.0.trim().is_empty());
+    let client_auth = match (present(&raw.client_secret), present(&raw.private_key)) {
+        (true, true) => bail!(
+            "{} and {} are both set: choose client_secret_basic or private_key_jwt",
+            key("client_secret"),
+            key("private_key")
+        ),
+        (false, false) => bail!(
+            "{} is required (or {} for private_key_jwt)",
+            key("client_secret"),
+            key("private_key")
+        ),
+        (true, false) => ClientAuth::SecretBasic(SecretText::new(
+            raw.client_secret.map(|s| s.0).unwrap_or_default(),
+        )),
+        (false, true) => {
+            let pem = raw.private_key.map(|s| s.0).unwrap_or_default();
+            let alg = raw.private_key_alg.unwrap_or_else(|| "ES256".into());
+            let kid = raw.private_key_id.filter(|k| !k.trim().is_empty());
+            let key_config = ClientKey::from_pem(pem.as_bytes(), &alg, kid)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", key("private_key")))?;
+            ClientAuth::PrivateKeyJwt(key_config)
+        }
+    };
     let mut scopes: Vec<String> = raw
         .scopes
         .unwrap_or_else(|| "openid profile email".into())
@@ -123,7 +154,7 @@ fn provider(id: &str, raw: RawProvider) -> anyhow::Result<ProviderConfig> {
         name,
         issuer,
         client_id,
-        client_secret: SecretText::new(client_secret),
+        client_auth,
         scopes,
         mapping: Mapping {
             groups_claim: raw.groups_claim,
@@ -210,6 +241,36 @@ agency_claim = "instansi"
         let p = c.provider("asn").unwrap();
         assert_eq!(p.mapping.group_roles.len(), 2);
         assert_eq!(p.mapping.default_agency.as_ref().unwrap().as_str(), "diskominfo");
+    }
+
+    const EC_PEM: &str = "-----BEGIN PRIVATE KEY-----\n\
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg9fC7W3Fd/F9sQapR\n\
+yJAldfc9tH7SiBcQGM9sqnzh+WyhRANCAATxh23C3oQMkf3RKmNZZlt8um/ZUXJ6\n\
+FI9fPH2x5cW9GpF7SNzf/ahJkBtFdIgVrOr4D+XLL9K11NK4no1SCu8V\n\
+-----END PRIVATE KEY-----\n";
+
+    #[test]
+    fn private_key_jwt_takes_a_key_instead_of_a_secret() {
+        let with_key = GOOD.replace(
+            "client_secret = \"s3cret-value\"",
+            &format!("private_key = \"\"\"\n{EC_PEM}\"\"\"\nprivate_key_id = \"wadah-1\""),
+        );
+        let c = sso_settings(raw(&with_key)).unwrap();
+        let p = c.provider("asn").unwrap();
+        assert!(matches!(p.client_auth, ClientAuth::PrivateKeyJwt(_)), "{p:?}");
+        assert!(!format!("{c:?}").contains("MIGH"), "the key never prints");
+        let both = GOOD.replace(
+            "client_secret = \"s3cret-value\"",
+            &format!("client_secret = \"x\"\nprivate_key = \"\"\"\n{EC_PEM}\"\"\""),
+        );
+        let err = sso_settings(raw(&both)).unwrap_err();
+        assert!(format!("{err:#}").contains("both set"), "{err:#}");
+        let wrong_alg = with_key.replace("private_key_id", "private_key_alg = \"RS256\"\nprivate_key_id");
+        let err = sso_settings(raw(&wrong_alg)).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("sso.providers.asn.private_key"),
+            "{err:#}"
+        );
     }
 
     #[test]

@@ -19,99 +19,9 @@
 mod common;
 mod sso_http;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
 use common::Demo;
 use sha2::{Digest, Sha256};
-use sso_http::{Browser, Response, input_value};
-
-fn oidc_dir() -> PathBuf {
-    PathBuf::from(std::env::var("WADAH_OIDC_DIR").unwrap_or_else(|_| "/var/tmp/wadah-oidc".into()))
-}
-
-fn tools_present() -> bool {
-    let node = Command::new("node")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    let package = oidc_dir().join("node_modules/oidc-provider/package.json");
-    if node && package.exists() {
-        return true;
-    }
-    let message = format!(
-        "\n==============================================================\n\
-         SINGLE SIGN-ON TEST NOT RUN: missing {}.\n\
-         Install it with: bash scripts/oidc-deps.sh\n\
-         ==============================================================\n",
-        if node {
-            package.display().to_string()
-        } else {
-            "node".into()
-        }
-    );
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{message}(CI=true: the single sign-on test must run in CI)");
-    }
-    let _ = std::io::stderr().write_all(message.as_bytes());
-    false
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// The provider process, killed when dropped.
-struct Provider {
-    child: Child,
-    issuer: String,
-}
-
-impl Provider {
-    fn start(port: u16, wadah: &str) -> Provider {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/oidc/provider.mjs");
-        let mut child = Command::new("node")
-            .arg(script)
-            .env("PORT", port.to_string())
-            .env("WADAH_URL", wadah)
-            .env("CLIENT_SECRET", "rahasia-uji-123")
-            .env("NODE_PATH", oidc_dir().join("node_modules"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("node starts");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let issuer = loop {
-            assert!(Instant::now() < deadline, "the provider did not start in time");
-            match lines.next() {
-                Some(Ok(line)) if line.starts_with("READY ") => {
-                    break line.trim_start_matches("READY ").to_owned();
-                }
-                Some(Ok(_)) => {}
-                _ => panic!("the provider exited: {:?}", child.wait()),
-            }
-        };
-        std::thread::spawn(move || lines.for_each(drop));
-        Provider { child, issuer }
-    }
-}
-
-impl Drop for Provider {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use sso_http::{Browser, Provider, Response, free_port, input_value, tools_present};
 
 /// Signs `login` in at the provider from `/sso/{provider}/masuk?kembali=…`: the provider's
 /// login and consent forms; answers the URLs visited and the final response.
@@ -262,8 +172,15 @@ fn single_sign_on_with_a_real_openid_provider() {
         Some(&format!("csrf={csrf}")),
         Some(&wadah),
     );
-    assert_eq!(out.status, 303);
-    let to = out.header("location").unwrap();
+    // A page of Wadah's moves on to the provider (a redirect would break the CSP's form-action).
+    assert_eq!(out.status, 200, "{}", out.body);
+    let refresh = out.body.split("url=").nth(1).expect("a meta refresh");
+    let to = &refresh[..refresh.find('"').unwrap()].replace("&amp;", "&");
+    assert!(
+        out.body
+            .contains(&format!("href=\"{}", &refresh[..refresh.find('"').unwrap()])),
+        "a link too"
+    );
     assert!(
         to.starts_with(&format!("{}/session/end?", provider.issuer)),
         "{to}"
@@ -304,6 +221,60 @@ fn single_sign_on_with_a_real_openid_provider() {
     assert_eq!((local.status, local.header("location")), (303, Some("/console")));
     assert_eq!(console_status(&mut other, &wadah).0, 200);
 
+    drop(provider);
+    demo.stop();
+}
+
+/// `private_key_jwt`: the provider knows only Wadah's public key (no client secret exists);
+/// Wadah signs each token request with its private key, read from a file named in the
+/// environment.
+#[test]
+fn private_key_jwt_client_authentication_with_a_real_openid_provider() {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    if !tools_present() {
+        return;
+    }
+    let key = rcgen::KeyPair::generate().unwrap();
+    let point = key.public_key_raw();
+    assert_eq!((point.len(), point[0]), (65, 4), "an uncompressed P-256 point");
+    let jwks = serde_json::json!({"keys": [{
+        "kty": "EC", "crv": "P-256", "use": "sig", "alg": "ES256", "kid": "wadah-1",
+        "x": URL_SAFE_NO_PAD.encode(&point[1..33]), "y": URL_SAFE_NO_PAD.encode(&point[33..]),
+    }]})
+    .to_string();
+    let (wport, pport) = (free_port(), free_port());
+    let wadah = format!("http://127.0.0.1:{wport}");
+    let provider = Provider::start_with(pport, &wadah, &[("CLIENT_JWKS", jwks.as_str())]);
+    let dir = tempfile::tempdir().unwrap();
+    let pem = dir.path().join("wadah-sso.pem");
+    std::fs::write(&pem, key.serialize_pem()).unwrap();
+    let env = [
+        ("WADAH_SSO__PUBLIC_URL", wadah.as_str()),
+        ("WADAH_SSO__PROVIDERS__TES__NAME", "Penyedia Uji"),
+        ("WADAH_SSO__PROVIDERS__TES__ISSUER", provider.issuer.as_str()),
+        ("WADAH_SSO__PROVIDERS__TES__CLIENT_ID", "wadah"),
+        (
+            "WADAH_SSO__PROVIDERS__TES__PRIVATE_KEY_FILE",
+            pem.to_str().unwrap(),
+        ),
+        ("WADAH_SSO__PROVIDERS__TES__PRIVATE_KEY_ID", "wadah-1"),
+    ];
+    let demo = Demo::start_on(dir.path(), &format!("127.0.0.1:{wport}"), &env);
+    let mut person = Browser::default();
+    let (visited, last) = sign_in(&mut person, &wadah, "budi", "/asn");
+    assert!(
+        visited.iter().any(|u| u.contains("/sso/tes/callback?")),
+        "{visited:?}"
+    );
+    assert_eq!(
+        visited.last().unwrap(),
+        &format!("{wadah}/asn"),
+        "{visited:?}: {}",
+        last.body
+    );
+    assert_eq!(last.status, 200);
     drop(provider);
     demo.stop();
 }

@@ -77,6 +77,9 @@ fn application_fields(lang: Lang, v: &Values, editing: bool) -> Vec<Field> {
         f("business_owner", "text"),
         f("technical_contact", "text"),
         f("url", "url").max(2000),
+        f("web_upstream", "url")
+            .max(2000)
+            .hint(lang.t("console-hint-web_upstream")),
     ]
 }
 
@@ -256,6 +259,7 @@ const APPLICATION_PATHS: &[(&str, Kind)] = &[
     ("business_owner", Kind::Text),
     ("technical_contact", Kind::Text),
     ("url", Kind::Optional),
+    ("web_upstream", Kind::Optional),
 ];
 
 const SERVICE_PATHS: &[(&str, Kind)] = &[

@@ -52,6 +52,7 @@ mod forms;
 mod map_svg;
 mod openapi_doc;
 mod public_services;
+mod providers;
 mod records;
 mod registry;
 mod removal;
@@ -133,6 +134,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/peta", get(dashboard::map))
         .route("/console/perubahan", get(records::changes))
         .merge(users::routes())
+        .route("/console/sso", get(providers::providers))
         .merge(assessments::routes())
         .merge(architecture::routes())
 }

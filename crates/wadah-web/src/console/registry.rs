@@ -222,6 +222,13 @@ pub async fn application(
             spec.technical_contact.as_str(),
         ),
         Fact::new(
+            ctx.t("console-field-web_upstream"),
+            spec.web_upstream.as_ref().map_or_else(
+                || ctx.t("console-web-app-none"),
+                |u| format!("{} → {}", crate::webapp::href(&agency, &code), u.as_str()),
+            ),
+        ),
+        Fact::new(
             ctx.t("console-col-updated"),
             format::date(lang, app.meta.updated_at),
         ),

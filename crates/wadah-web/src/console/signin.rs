@@ -158,7 +158,12 @@ pub async fn submit(State(state): State<AppState>, request: Request) -> Response
 
 /// `POST /console/keluar`: ends the session and clears the cookie; a session opened by single
 /// sign-on then goes on to the provider's logout (RP-initiated logout).
-pub async fn sign_out(State(state): State<AppState>, posted: Posted) -> Response {
+///
+/// That last step is a page of our own that moves on by `<meta http-equiv="refresh">` (with
+/// a link for when it does not), not a redirect: the pages' CSP says `form-action 'self'`,
+/// and browsers apply it to every redirect after a form is sent, so a 303 to the provider
+/// would be blocked and leave the person looking at a page they had left.
+pub async fn sign_out(State(state): State<AppState>, lang: Lang, posted: Posted) -> Response {
     let link = state
         .store()
         .sso_session(posted.who.id_digest())
@@ -168,14 +173,38 @@ pub async fn sign_out(State(state): State<AppState>, posted: Posted) -> Response
     if let Err(e) = posted.who.end(&state).await {
         tracing::warn!(error = %e, "cannot end the session");
     }
-    let mut to = "/console/masuk".to_owned();
-    if let Some(link) = link
-        && let Some(url) = crate::sso::rp_logout_url(&state, &link).await
-    {
-        to = url;
-    }
     let cookie = state.config().sessions.clear_cookie(posted.who.https());
-    session::with_cookie(Redirect::to(&to).into_response(), &cookie)
+    let provider_logout = match link {
+        Some(link) => crate::sso::rp_logout_url(&state, &link).await,
+        None => None,
+    };
+    let response = match provider_logout {
+        Some(url) => crate::portal::security_headers::add_to(leaving_page(lang, &url)),
+        None => Redirect::to("/console/masuk").into_response(),
+    };
+    session::with_cookie(response, &cookie)
+}
+
+/// The page that sends the browser on to the provider's logout.
+fn leaving_page(lang: Lang, url: &str) -> Response {
+    let attr = url
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    let title = lang.t("sso-leaving-title");
+    let link = lang.t("sso-leaving-link");
+    let html = format!(
+        "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"refresh\" content=\"0;url={attr}\"><title>{title}</title></head>\
+         <body><main><h1>{title}</h1><p><a id=\"lanjut-keluar\" href=\"{attr}\">{link}</a></p></main></body></html>",
+        lang.tag()
+    );
+    (
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        axum::response::Html(html),
+    )
+        .into_response()
 }
 
 #[cfg(test)]

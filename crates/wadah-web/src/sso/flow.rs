@@ -9,7 +9,7 @@
 //! store hands a state out once), whichever node it reaches.
 
 use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -18,6 +18,7 @@ use wadah_domain::user::User;
 use wadah_store::{PendingLogin, SsoSessionLink, StoreError};
 
 use super::ProviderConfig;
+use super::client_auth::{self, ClientAuth};
 use super::discovery::{DiscoveryError, Metadata};
 use super::id_token::{self, Expected, IdClaims, LogoutClaims, TokenError};
 use crate::state::AppState;
@@ -176,17 +177,6 @@ pub async fn begin(
     Ok((url.into(), browser))
 }
 
-/// `client_secret_basic` (RFC 6749 §2.3.1: both parts form-encoded, then Basic).
-fn basic_auth(provider: &ProviderConfig) -> String {
-    let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-    let pair = format!(
-        "{}:{}",
-        enc(&provider.client_id),
-        enc(provider.client_secret.expose())
-    );
-    format!("Basic {}", STANDARD.encode(pair))
-}
-
 #[derive(Deserialize)]
 struct TokenAnswer {
     #[serde(default)]
@@ -260,16 +250,35 @@ pub async fn finish(
     }
     let meta = metadata(state, provider).await?;
     let redirect_uri = state.config().sso.redirect_uri(&provider.id);
-    let form = [
-        ("grant_type", "authorization_code"),
-        ("code", answer.code.as_str()),
-        ("redirect_uri", redirect_uri.as_str()),
-        ("code_verifier", pending.verifier.as_str()),
+    let mut form = vec![
+        ("grant_type", "authorization_code".to_owned()),
+        ("code", answer.code.clone()),
+        ("redirect_uri", redirect_uri),
+        ("code_verifier", pending.verifier.clone()),
     ];
+    let authorization = match &provider.client_auth {
+        ClientAuth::SecretBasic(secret) => Some(client_auth::basic(&provider.client_id, secret)),
+        ClientAuth::PrivateKeyJwt(key) => {
+            let jti = client_auth::jti(state.random());
+            let assertion = key
+                .assertion(
+                    &provider.client_id,
+                    &meta.token_endpoint,
+                    &jti,
+                    state.now().timestamp(),
+                )
+                .map_err(LoginError::TokenEndpoint)?;
+            form.push(("client_id", provider.client_id.clone()));
+            form.push(("client_assertion_type", client_auth::ASSERTION_TYPE.to_owned()));
+            form.push(("client_assertion", assertion));
+            None
+        }
+    };
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let (status, body) = state
         .sso()
         .client()
-        .post_form(&meta.token_endpoint, &form, Some(&basic_auth(provider)))
+        .post_form(&meta.token_endpoint, &form, authorization.as_deref())
         .await
         .map_err(DiscoveryError::Http)?;
     let token: TokenAnswer =
@@ -376,21 +385,6 @@ mod tests {
             pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
-    }
-
-    #[test]
-    fn client_secret_basic_form_encodes_both_parts() {
-        let provider = ProviderConfig {
-            id: "asn".into(),
-            name: "SSO ASN".into(),
-            issuer: "https://idp.example".into(),
-            client_id: "wadah app".into(),
-            client_secret: super::super::SecretText::new("s3:cr/t"),
-            scopes: vec!["openid".into()],
-            mapping: Default::default(),
-        };
-        let expected = format!("Basic {}", STANDARD.encode("wadah+app:s3%3Acr%2Ft"));
-        assert_eq!(basic_auth(&provider), expected);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //!    to the provider's authorization endpoint ([`flow::begin`]).
 //! 2. `GET /sso/{provider}/callback` (the exact redirect URI registered at the provider): the
 //!    pending login is *taken* (single use, on any node), the browser cookie must match, the code
-//!    is exchanged with `client_secret_basic` and the ID token validated ([`id_token`]:
+//!    is exchanged with `client_secret_basic` or `private_key_jwt` ([`client_auth`]) and the ID token validated ([`id_token`]:
 //!    allow-listed asymmetric algorithms only, `iss` exact, `aud`/`azp`, `exp`/`iat`/`nbf` with a
 //!    small skew, `nonce`). Signing keys come from the provider's JWKS, cached and refetched
 //!    when an unknown `kid` appears, at most once per [`discovery::JWKS_REFETCH_SECS`].
@@ -25,10 +25,12 @@
 //! No token reaches the browser's storage: the ID token is kept sealed in the store (for the
 //! logout hint) and the access token is dropped. Names and e-mail addresses are never logged.
 
+pub mod client_auth;
 pub mod discovery;
 mod flow;
 mod http;
 pub mod id_token;
+mod limit;
 pub mod logout;
 pub mod mapping;
 pub mod return_to;
@@ -39,7 +41,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-pub use flow::{LoginError, rp_logout_url};
+pub use flow::{LOGIN_COOKIE, LoginError, rp_logout_url};
 pub use routes::routes;
 
 /// A value that never prints (client secrets).
@@ -72,7 +74,8 @@ pub struct ProviderConfig {
     /// The issuer, exactly as the provider's ID tokens carry it.
     pub issuer: String,
     pub client_id: String,
-    pub client_secret: SecretText,
+    /// `client_secret_basic` or `private_key_jwt` ([`client_auth`]).
+    pub client_auth: client_auth::ClientAuth,
     /// Scopes asked for (always including `openid`).
     pub scopes: Vec<String>,
     /// How claims become a role and an agency.
@@ -116,6 +119,8 @@ impl SsoConfig {
 pub struct SsoRuntime {
     client: OnceLock<http::Client>,
     caches: HashMap<String, Arc<discovery::ProviderCache>>,
+    /// Login starts per client address ([`limit`]).
+    starts: limit::StartLimit,
 }
 
 impl fmt::Debug for SsoRuntime {
@@ -135,6 +140,7 @@ impl SsoRuntime {
                 .iter()
                 .map(|p| (p.id.clone(), Arc::new(discovery::ProviderCache::default())))
                 .collect(),
+            starts: limit::StartLimit::default(),
         }
     }
 
@@ -142,6 +148,11 @@ impl SsoRuntime {
     /// the system's CA roots for it).
     pub(crate) fn client(&self) -> &http::Client {
         self.client.get_or_init(http::Client::new)
+    }
+
+    /// Counts a login start by `ip`; `Err(retry_after_secs)` past the limit.
+    pub(crate) fn admit_start(&self, ip: std::net::IpAddr, now: i64) -> Result<(), i64> {
+        self.starts.admit(ip, now)
     }
 
     pub(crate) fn cache(&self, provider: &str) -> Option<Arc<discovery::ProviderCache>> {

@@ -1,5 +1,6 @@
 //! Where a person goes after signing in (`kembali`): only a path of Wadah's own front doors —
-//! the staff portal (`/asn`), the console (`/console`) or the developer portal (`/developer`) —
+//! the staff portal (`/asn`), the console (`/console`), the developer portal (`/developer`) or a
+//! web application reached through Wadah (`/app/…`) —
 //! never another site. Anything doubtful becomes the default rather than an error.
 //!
 //! Refused: absolute URLs and schemes, protocol-relative `//host`, backslashes (browsers read
@@ -10,7 +11,7 @@
 /// Where people go when `kembali` is absent or refused.
 pub const DEFAULT: &str = "/console";
 const MAX_LEN: usize = 2048;
-const ROOTS: &[&str] = &["/asn", "/console", "/developer"];
+const ROOTS: &[&str] = &["/asn", "/console", "/developer", "/app"];
 const NO_RETURN: &[&str] = &["/console/masuk", "/console/keluar"];
 
 /// `raw` when it is a safe local path, else `None`.
@@ -64,6 +65,7 @@ mod tests {
             "/console",
             "/console/instansi/bpsdm",
             "/developer/layanan/bpsdm/simpeg#top",
+            "/app/bpsdm/e-cuti/ajukan?jenis=tahunan",
         ] {
             assert_eq!(check(ok), Some(ok));
         }
@@ -89,6 +91,8 @@ mod tests {
             "/console/./x",
             "/asn//evil.example",
             "/asnevil",
+            "/apps/x",
+            "/app/bpsdm/%2e%2e/x",
             "/consoles",
             "/",
             "/api/v1/users",

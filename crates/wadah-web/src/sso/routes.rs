@@ -12,7 +12,9 @@
 
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -79,10 +81,26 @@ async fn begin(
     headers: HeaderMap,
     Path(provider): Path<String>,
     query: Result<Query<Kembali>, QueryRejection>,
+    extensions: axum::http::Extensions,
 ) -> Response {
     let Some(config) = state.config().sso.provider(&provider).cloned() else {
         return failure(lang, &LoginError::UnknownProvider);
     };
+    let ip = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
+    if let Err(retry) = state.sso().admit_start(ip, state.now().timestamp()) {
+        tracing::warn!(%ip, "too many single sign-on starts from one address");
+        let mut page = message(
+            lang,
+            StatusCode::TOO_MANY_REQUESTS,
+            "sso-too-many-title",
+            "sso-too-many-text",
+        );
+        page.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(retry.max(1)));
+        return page;
+    }
     let back = return_to::or_default(&query.map(|q| q.0.kembali).unwrap_or_default());
     match flow::begin(&state, &config, &back).await {
         Ok((url, browser)) => {

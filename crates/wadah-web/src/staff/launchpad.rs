@@ -202,7 +202,12 @@ pub fn entries(applications: &[Application], services: &[PublicService]) -> Vec<
             name: a.spec.name.as_str().to_owned(),
             description: a.spec.description.as_str().to_owned(),
             task,
-            url: a.spec.url.as_ref().map(|u| u.as_str().to_owned()),
+            // A web application opens through Wadah, already signed in (`crate::webapp`).
+            url: if a.spec.web_upstream.is_some() {
+                Some(crate::webapp::href(&a.agency, &a.spec.code))
+            } else {
+                a.spec.url.as_ref().map(|u| u.as_str().to_owned())
+            },
             contact,
             office: String::new(),
             applications: Vec::new(),
@@ -350,5 +355,20 @@ mod tests {
         let found = grouped(&pad, &filter, None);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].1[0].name, "Aplikasi presensi");
+    }
+
+    #[test]
+    fn web_applications_open_through_wadah_signed_in() {
+        let mut legacy = app("bpsdm", "e-cuti");
+        legacy.spec.url =
+            Some(wadah_domain::application::WebUrl::parse("url", "https://cuti.example/").unwrap());
+        legacy.spec.web_upstream = Some(
+            wadah_domain::application::WebUrl::parse("web_upstream", "http://10.0.0.7:8080/cuti").unwrap(),
+        );
+        let plain = app("bpsdm", "presensi");
+        let all = entries(&[legacy, plain], &[]);
+        let url = |name: &str| all.iter().find(|e| e.name == name).unwrap().url.clone();
+        assert_eq!(url("Aplikasi e-cuti").as_deref(), Some("/app/bpsdm/e-cuti/"));
+        assert_eq!(url("Aplikasi presensi"), None);
     }
 }

@@ -6,6 +6,7 @@ mod architecture;
 mod assessment;
 mod catalog;
 mod credentials;
+mod legacy;
 mod records;
 mod seed;
 mod upstream;

@@ -52,6 +52,13 @@ pub fn sample_upstream(base: &str, agency: &str, app: &str, service: &str) -> St
     format!("{base}/sample/{agency}/{app}/{service}")
 }
 
+/// The demo's legacy web application (`legacy`): which one, and its base URL.
+pub const LEGACY_APP: (&str, &str) = ("bpsdm", "e-cuti");
+
+pub fn legacy_upstream(base: &str) -> String {
+    format!("{base}/legacy/{}/{}", LEGACY_APP.0, LEGACY_APP.1)
+}
+
 impl Seeder<'_> {
     fn change(&self) -> Change {
         Change {
@@ -90,6 +97,7 @@ impl Seeder<'_> {
                     "technical_contact": format!("tik@{}.bontangkota.example", app.agency),
                     "audience": app.audience, "sample": true,
                     "url": catalog::APP_URLS.iter().find(|(a, c, _)| *a == app.agency && *c == app.code).map(|(_, _, u)| u),
+                    "web_upstream": ((app.agency, app.code) == LEGACY_APP).then(|| legacy_upstream(sample_base)),
                 }),
             )?;
             self.store
@@ -313,6 +321,19 @@ impl Seeder<'_> {
     /// Points the sample services at the sample listener's current address, if it moved.
     pub async fn repoint_samples(&self, sample_base: &str) -> anyhow::Result<usize> {
         let mut moved = 0;
+        // The legacy web application too (data dirs from before it existed gain it here).
+        let (agency, app) = (code(LEGACY_APP.0)?, code(LEGACY_APP.1)?);
+        if let Ok(current) = self.store.get_application(&agency, &app).await {
+            let want = legacy_upstream(sample_base);
+            if current.spec.web_upstream.as_ref().map(|u| u.as_str()) != Some(want.as_str()) {
+                let mut spec = current.spec.clone();
+                spec.web_upstream = Some(wadah_domain::application::WebUrl::parse("web_upstream", &want)?);
+                self.store
+                    .update_application(&agency, &app, &spec, current.meta.version, &self.change())
+                    .await?;
+                moved += 1;
+            }
+        }
         for app in APPS {
             for s in app.services {
                 let r = service_ref(&format!("{}/{}/{}", app.agency, app.code, s.code))?;

@@ -1,6 +1,9 @@
 //! The built-in sample upstreams: one small HTTP server in the demo process that answers for
 //! every sample service with synthetic JSON, so the whole product works with nothing else
 //! installed. A service's upstream base URL is `http://ADDR/sample/{agency}/{app}/{service}`.
+//!
+//! It also plays one *legacy web application* (`legacy`): an old browser application that
+//! knows nothing of single sign-on and trusts Wadah to tell it who is visiting.
 
 use axum::Json;
 use axum::Router;
@@ -19,6 +22,7 @@ pub fn router() -> Router {
         .route("/sample/{agency}/{app}/{service}/", get(index))
         .route("/sample/{agency}/{app}/{service}/{resource}", get(list))
         .route("/sample/{agency}/{app}/{service}/{resource}/{id}", get(one))
+        .merge(super::legacy::router())
 }
 
 #[derive(Deserialize)]

@@ -1,11 +1,16 @@
 //! A browser for the single sign-on test without a browser: plain HTTP/1.1 on loopback, a
 //! cookie jar per host, redirects followed, a page's first form submitted with its hidden
 //! fields (what a person does on the provider's login, consent and logout pages).
+//! Also starts the real provider (`Provider`, `tools_present`) for the tests that need it.
+
+#![allow(dead_code)] // each test binary uses a different part
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::time::Duration;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// An HTTP response as the test needs it.
 #[derive(Debug)]
@@ -54,7 +59,20 @@ pub fn split_url(url: &str) -> (String, String) {
 
 impl Browser {
     pub fn request(&mut self, method: &str, url: &str, form: Option<&str>, origin: Option<&str>) -> Response {
+        self.request_with(method, url, form, origin, &[])
+    }
+
+    /// [`Browser::request`] with `extra` headers (as a hostile page or extension could add).
+    pub fn request_with(
+        &mut self,
+        method: &str,
+        url: &str,
+        form: Option<&str>,
+        origin: Option<&str>,
+        extra: &[(&str, &str)],
+    ) -> Response {
         let (host, path) = split_url(url);
+        let extra: String = extra.iter().map(|(n, v)| format!("{n}: {v}\r\n")).collect();
         let mut stream = TcpStream::connect(&host).expect("connect");
         stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
         let cookies = self
@@ -82,7 +100,7 @@ impl Browser {
         write!(
             stream,
             "{method} {path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/html\r\nAccept-Language: id\r\n\
-             {cookies}{origin}{content}Connection: close\r\n\r\n{body}"
+             {cookies}{origin}{extra}{content}Connection: close\r\n\r\n{body}"
         )
         .unwrap();
         let mut raw = Vec::new();
@@ -208,4 +226,96 @@ pub fn absolute(base: &str, location: &str) -> String {
     }
     let (host, _) = split_url(base);
     format!("http://{host}{location}")
+}
+
+// The provider: `oidc-provider` configured by `tests/oidc/provider.mjs`, on loopback.
+
+pub fn oidc_dir() -> PathBuf {
+    PathBuf::from(std::env::var("WADAH_OIDC_DIR").unwrap_or_else(|_| "/var/tmp/wadah-oidc".into()))
+}
+
+pub fn tools_present() -> bool {
+    let node = Command::new("node")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    let package = oidc_dir().join("node_modules/oidc-provider/package.json");
+    if node && package.exists() {
+        return true;
+    }
+    let message = format!(
+        "\n==============================================================\n\
+         SINGLE SIGN-ON TEST NOT RUN: missing {}.\n\
+         Install it with: bash scripts/oidc-deps.sh\n\
+         ==============================================================\n",
+        if node {
+            package.display().to_string()
+        } else {
+            "node".into()
+        }
+    );
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{message}(CI=true: the single sign-on test must run in CI)");
+    }
+    let _ = std::io::stderr().write_all(message.as_bytes());
+    false
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The provider process, killed when dropped.
+pub struct Provider {
+    child: Child,
+    pub issuer: String,
+}
+
+impl Provider {
+    pub fn start(port: u16, wadah: &str) -> Provider {
+        Provider::start_with(port, wadah, &[])
+    }
+
+    /// [`Provider::start`] with more environment for `provider.mjs` (e.g. `CLIENT_JWKS`).
+    pub fn start_with(port: u16, wadah: &str, env: &[(&str, &str)]) -> Provider {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/oidc/provider.mjs");
+        let mut child = Command::new("node")
+            .arg(script)
+            .env("PORT", port.to_string())
+            .env("WADAH_URL", wadah)
+            .env("CLIENT_SECRET", "rahasia-uji-123")
+            .env("NODE_PATH", oidc_dir().join("node_modules"))
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("node starts");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let issuer = loop {
+            assert!(Instant::now() < deadline, "the provider did not start in time");
+            match lines.next() {
+                Some(Ok(line)) if line.starts_with("READY ") => {
+                    break line.trim_start_matches("READY ").to_owned();
+                }
+                Some(Ok(_)) => {}
+                _ => panic!("the provider exited: {:?}", child.wait()),
+            }
+        };
+        std::thread::spawn(move || lines.for_each(drop));
+        Provider { child, issuer }
+    }
+}
+
+impl Drop for Provider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
