@@ -20,6 +20,7 @@
 //! | `/console/dasbor`, `/console/peta` | traffic dashboard; integration map (SVG) |
 //! | `/console/perubahan`, `/console/pengguna` | change log; users |
 //! | `/console/indeks/…` | SPBE self-assessments and the planner (see `assessments`) |
+//! | `/console/arsitektur/pertukaran[/…]` | architecture files: downloads, upload, dry run, import (see `arch_exchange`) |
 //!
 //! # Modules
 //! `view`: the frame and generic views; `signin`: sign-in and sign-out; `registry`:
@@ -28,6 +29,7 @@
 //! `dashboard`: traffic dashboard and integration map, drawn by `charts` and `map_svg`.
 //! Sessions, CSRF and throttling are in [`crate::session`], shared with later portals.
 
+mod arch_exchange;
 mod assessments;
 mod charts;
 mod dashboard;
@@ -90,6 +92,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/perubahan", get(records::changes))
         .route("/console/pengguna", get(records::users))
         .merge(assessments::routes())
+        .merge(arch_exchange::routes())
 }
 
 /// Where people who administer nothing are sent from the console.

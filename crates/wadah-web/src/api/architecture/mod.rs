@@ -6,6 +6,7 @@
 pub mod analysis;
 mod checks;
 pub mod elements;
+pub mod exchange;
 pub mod reference;
 pub mod relations;
 
@@ -17,4 +18,5 @@ pub fn routes() -> Router<AppState> {
         .merge(relations::routes())
         .merge(reference::routes())
         .merge(analysis::routes())
+        .merge(exchange::routes())
 }
