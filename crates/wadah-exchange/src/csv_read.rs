@@ -67,9 +67,10 @@ fn records(file: &str, bytes: &[u8], required: &[&str]) -> Result<Vec<(usize, Ha
         if out.len() == MAX_ROWS {
             return Err(format!("{file} has more than {MAX_ROWS} rows"));
         }
-        let line = record
-            .position()
-            .map_or(out.len() + 2, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
+        // The reader counts the lines it has crossed before the record; people count from 1.
+        let line = record.position().map_or(out.len() + 2, |p| {
+            usize::try_from(p.line()).unwrap_or(usize::MAX).saturating_add(1)
+        });
         let cells = headers
             .iter()
             .cloned()
