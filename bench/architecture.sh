@@ -16,14 +16,20 @@ GOVERNMENTS="${GOVERNMENTS:-10}"
 AGENCIES="${AGENCIES:-60}"
 APPLICATIONS="${APPLICATIONS:-30}"
 TARGET_SECONDS=60
+# PROFILE=debug measures the development build (no release compile; slower, an upper bound).
+PROFILE="${PROFILE:-release}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/wadah-target}"
-cargo build --release --locked -q -p wadah -p wadah-bench
-WADAH="$CARGO_TARGET_DIR/release/wadah"
-GENERATE="$CARGO_TARGET_DIR/release/arch-province"
+case "$PROFILE" in
+  release) cargo build --release --locked -q -p wadah -p wadah-bench ;;
+  debug) cargo build --locked -q -p wadah -p wadah-bench ;;
+  *) echo "PROFILE is release or debug" >&2; exit 1 ;;
+esac
+WADAH="$CARGO_TARGET_DIR/$PROFILE/wadah"
+GENERATE="$CARGO_TARGET_DIR/$PROFILE/arch-province"
 WORK="$(mktemp -d "${TMPDIR:-/var/tmp}/wadah-arch-bench.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
-echo "# architecture import benchmark: $GOVERNMENTS governments × $AGENCIES agencies × $APPLICATIONS applications, $(nproc) cores"
+echo "# architecture import benchmark: $GOVERNMENTS governments × $AGENCIES agencies × $APPLICATIONS applications, $PROFILE build, $(nproc) cores"
 "$GENERATE" --output "$WORK/province.xml" --governments "$GOVERNMENTS" --agencies "$AGENCIES" \
   --applications "$APPLICATIONS"
 # An empty, migrated data dir first, so the timing is the import alone.
