@@ -36,7 +36,14 @@ struct Args {
 }
 
 const PROCESS_CODES: [&str; 8] = [
-    "RAB.01.01", "RAB.02.01", "RAB.03.01", "RAB.04.02", "RAB.05.01", "RAB.06.01", "RAB.07.01", "RAB.09.01",
+    "RAB.01.01",
+    "RAB.02.01",
+    "RAB.03.01",
+    "RAB.04.02",
+    "RAB.05.01",
+    "RAB.06.01",
+    "RAB.07.01",
+    "RAB.09.01",
 ];
 const APP_CODES: [&str; 4] = ["RAA.01.01", "RAA.01.02", "RAA.02.01", "RAA.02.02"];
 const FITS: [Fit; 4] = [Fit::Poor, Fit::Insufficient, Fit::Adequate, Fit::Excellent];
@@ -50,7 +57,9 @@ fn name(raw: &str) -> anyhow::Result<Name> {
 }
 
 fn ref_code(raw: &str) -> anyhow::Result<Option<RefCode>> {
-    Ok(Some(RefCode::parse("ref_code", raw).context("bad reference code")?))
+    Ok(Some(
+        RefCode::parse("ref_code", raw).context("bad reference code")?,
+    ))
 }
 
 struct Agency<'a> {
@@ -109,7 +118,9 @@ fn agency_model(a: &mut Agency<'_>, apps: usize) -> anyhow::Result<()> {
     let data = processes;
     let parents = processes.div_ceil(5).max(1);
     for i in 1..=processes {
-        let parent = (i > parents).then(|| code(&format!("proc-{}", (i % parents) + 1))).transpose()?;
+        let parent = (i > parents)
+            .then(|| code(&format!("proc-{}", (i % parents) + 1)))
+            .transpose()?;
         a.element(
             format!("proc-{i}"),
             format!("Proses bisnis {i}"),
@@ -125,7 +136,11 @@ fn agency_model(a: &mut Agency<'_>, apps: usize) -> anyhow::Result<()> {
             None,
             None,
             Details::DataSet {
-                classification: [Classification::Terbuka, Classification::Terbatas, Classification::Rahasia][i % 3],
+                classification: [
+                    Classification::Terbuka,
+                    Classification::Terbatas,
+                    Classification::Rahasia,
+                ][i % 3],
                 producer: a.code.clone(),
                 walidata: Line::parse("Bidang Data").context("walidata")?,
             },
@@ -187,8 +202,16 @@ fn agency_model(a: &mut Agency<'_>, apps: usize) -> anyhow::Result<()> {
     for i in 1..=apps {
         let (app, svc) = (format!("app-{i}"), format!("svc-{i}"));
         a.relation(RelationKind::Realization, &app, &svc)?;
-        a.relation(RelationKind::Serving, &svc, &format!("proc-{}", (i % processes) + 1))?;
-        a.relation(RelationKind::Serving, &format!("infra-{}", (i % servers) + 1), &app)?;
+        a.relation(
+            RelationKind::Serving,
+            &svc,
+            &format!("proc-{}", (i % processes) + 1),
+        )?;
+        a.relation(
+            RelationKind::Serving,
+            &format!("infra-{}", (i % servers) + 1),
+            &app,
+        )?;
         a.relation(RelationKind::Realization, &app, &format!("sec-{}", (i % 2) + 1))?;
     }
     for i in 1..=processes {
@@ -234,7 +257,10 @@ fn main() -> anyhow::Result<()> {
     }
     let problems = model.problems(&Default::default());
     if let Some(p) = problems.first() {
-        anyhow::bail!("the generated model is inconsistent ({} problems), first: {p}", problems.len());
+        anyhow::bail!(
+            "the generated model is inconsistent ({} problems), first: {p}",
+            problems.len()
+        );
     }
     let xml = wadah_exchange::archimate::write::write(&model, "Arsitektur SPBE Provinsi (benchmark)");
     std::fs::write(&args.output, &xml).with_context(|| format!("cannot write {}", args.output.display()))?;

@@ -138,7 +138,8 @@ impl CsvFiles {
 pub fn zip_files(elements: &[u8], relations: &[u8], properties: &[u8]) -> Result<Vec<u8>, String> {
     use std::io::Write as _;
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     for (name, bytes) in [
         ("elements.csv", elements),
         ("relations.csv", relations),

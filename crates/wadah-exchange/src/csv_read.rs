@@ -44,8 +44,11 @@ fn text<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, String> {
     })
 }
 
-/// One file's rows as `(line, cells by lower-cased header)`.
-fn records(file: &str, bytes: &[u8], required: &[&str]) -> Result<Vec<(usize, HashMap<String, String>)>, String> {
+/// One row: its line, and its cells by lower-cased header.
+type Record = (usize, HashMap<String, String>);
+
+/// One file's rows.
+fn records(file: &str, bytes: &[u8], required: &[&str]) -> Result<Vec<Record>, String> {
     let text = text(file, bytes)?;
     let mut reader = ::csv::ReaderBuilder::new()
         .flexible(true)
@@ -170,9 +173,13 @@ pub fn read_csv(input: CsvInput<'_>) -> Result<CsvRead, String> {
         } else if out.index.contains_key(&id) {
             Some("duplicate ID".to_owned())
         } else if !element_at.contains_key(source) {
-            Some(format!("the source {source:?} is not in elements.csv (broken relation)"))
+            Some(format!(
+                "the source {source:?} is not in elements.csv (broken relation)"
+            ))
         } else if !element_at.contains_key(target) {
-            Some(format!("the target {target:?} is not in elements.csv (broken relation)"))
+            Some(format!(
+                "the target {target:?} is not in elements.csv (broken relation)"
+            ))
         } else {
             None
         };
@@ -201,7 +208,10 @@ pub fn read_csv(input: CsvInput<'_>) -> Result<CsvRead, String> {
     }
     for (line, cells) in records("properties.csv", input.properties, &["id", "key", "value"])? {
         let id = get(&cells, "id").trim();
-        let pair = (get(&cells, "key").trim().to_owned(), undefuse(get(&cells, "value")));
+        let pair = (
+            get(&cells, "key").trim().to_owned(),
+            undefuse(get(&cells, "value")),
+        );
         if model_id.as_deref() == Some(id) {
             out.doc.properties.push(pair);
         } else if let Some(i) = element_at.get(id) {

@@ -79,7 +79,11 @@ struct Checked {
     converted: Converted,
 }
 
-async fn check_document(store: &dyn Store, doc: &Document, options: &ImportOptions) -> Result<Checked, StoreError> {
+async fn check_document(
+    store: &dyn Store,
+    doc: &Document,
+    options: &ImportOptions,
+) -> Result<Checked, StoreError> {
     let known = known_agencies(store).await?;
     let convert_options = ConvertOptions {
         default_agency: options.default_agency.clone().or_else(|| options.scope.clone()),
@@ -138,9 +142,7 @@ async fn scope_problems(
         if &r.spec.source.agency != scope {
             out.push(Item {
                 at: format!("{} {}", r.period, r.spec.key()),
-                message: format!(
-                    "a relation belongs to its source's agency; you may import only {scope}'s"
-                ),
+                message: format!("a relation belongs to its source's agency; you may import only {scope}'s"),
             });
         }
     }
@@ -148,13 +150,19 @@ async fn scope_problems(
     let shipped = ReferenceCatalog::build(&national, &[]).unwrap_or_default();
     model.national_codes.retain(|c| !shipped.contains(&c.code));
     for c in &model.national_codes {
-        out.push(only(format!("reference code {}", c.code.as_str()), "national reference codes".into()));
+        out.push(only(
+            format!("reference code {}", c.code.as_str()),
+            "national reference codes".into(),
+        ));
     }
     let mut local: HashMap<Code, BTreeSet<String>> = HashMap::new();
     for (g, _) in &model.local_codes {
         if !local.contains_key(g) {
             let codes = store.list_ref_codes(Some(g)).await?;
-            local.insert(g.clone(), codes.into_iter().map(|e| e.code.as_str().to_owned()).collect());
+            local.insert(
+                g.clone(),
+                codes.into_iter().map(|e| e.code.as_str().to_owned()).collect(),
+            );
         }
     }
     model
@@ -324,7 +332,11 @@ pub enum ExportError {
 
 /// The inventory workbook for one agency (`Some`) or every agency: the drop-downs list the
 /// agencies and the reference codes they may use, the sheets hold what the store has.
-pub async fn export_xlsx(store: &dyn Store, agency: Option<&Code>, period: Period) -> Result<Vec<u8>, ExportError> {
+pub async fn export_xlsx(
+    store: &dyn Store,
+    agency: Option<&Code>,
+    period: Period,
+) -> Result<Vec<u8>, ExportError> {
     let mut agencies = Vec::new();
     let mut governments = BTreeSet::new();
     let mut page = PageRequest::first(MAX_PAGE_SIZE);

@@ -19,8 +19,8 @@ use wadah_exchange::csv::write_csv;
 use wadah_exchange::csv_read::CsvInput;
 use wadah_exchange::zipguard::{self, MAX_ENTRIES, MAX_UNCOMPRESSED_BYTES, ZipError};
 use wadah_exchange::{
-    ImportOptions, RowReport, RowStatus, TableImportError, TableReport, export_xlsx, import_archimate, import_csv,
-    import_xlsx,
+    ImportOptions, RowReport, RowStatus, TableImportError, TableReport, export_xlsx, import_archimate,
+    import_csv, import_xlsx,
 };
 use wadah_store::{ArchModelFilter, Change, Store};
 use wadah_store_sqlite::testing::TempSqlite;
@@ -90,11 +90,7 @@ fn workbook(sheets: &[(&str, Vec<Vec<&str>>)]) -> Vec<u8> {
 fn entry(bytes: &[u8], name: &str) -> String {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
     let mut text = String::new();
-    archive
-        .by_name(name)
-        .unwrap()
-        .read_to_string(&mut text)
-        .unwrap();
+    archive.by_name(name).unwrap().read_to_string(&mut text).unwrap();
     text
 }
 
@@ -120,7 +116,14 @@ async fn the_template_has_drop_downs_reference_codes_and_the_stored_rows() {
         .await
         .unwrap();
     let workbook_xml = entry(&bytes, "xl/workbook.xml");
-    for sheet in ["Petunjuk", "Aplikasi", "Layanan", "Data", "Proses Bisnis", "Kode Referensi"] {
+    for sheet in [
+        "Petunjuk",
+        "Aplikasi",
+        "Layanan",
+        "Data",
+        "Proses Bisnis",
+        "Kode Referensi",
+    ] {
         assert!(workbook_xml.contains(&format!("name=\"{sheet}\"")), "{sheet}");
     }
     assert!(
@@ -130,12 +133,24 @@ async fn the_template_has_drop_downs_reference_codes_and_the_stored_rows() {
     // Aplikasi is the second sheet: the lifecycle, fit and disposition columns are drop-downs
     // fed by the lists sheet, and so are the agency and the reference code.
     let apps = entry(&bytes, "xl/worksheets/sheet2.xml");
-    assert!(apps.matches(r#"<dataValidation type="list""#).count() >= 6, "{apps}");
-    assert!(apps.contains("<formula1>Daftar!$A$2:$A$2</formula1>"), "one agency in dinsos's workbook");
+    assert!(
+        apps.matches(r#"<dataValidation type="list""#).count() >= 6,
+        "{apps}"
+    );
+    assert!(
+        apps.contains("<formula1>Daftar!$A$2:$A$2</formula1>"),
+        "one agency in dinsos's workbook"
+    );
     let shared = entry(&bytes, "xl/sharedStrings.xml");
-    assert!(shared.contains("SIKS-NG"), "dinsos's application is in its workbook");
+    assert!(
+        shared.contains("SIKS-NG"),
+        "dinsos's application is in its workbook"
+    );
     assert!(!shared.contains("SIMPEG"), "bpsdm's is not");
-    assert!(shared.contains("RAB.04.02.01"), "the government's local code is listed");
+    assert!(
+        shared.contains("RAB.04.02.01"),
+        "the government's local code is listed"
+    );
     assert!(shared.contains("phase-in"), "the lifecycle list");
 }
 
@@ -143,18 +158,30 @@ async fn the_template_has_drop_downs_reference_codes_and_the_stored_rows() {
 async fn exported_cells_cannot_run_as_formulas() {
     let (store, _guard) = sample_store().await;
     let mut model = sample_model();
-    model.elements[1].spec.name = wadah_domain::text::Name::parse("=HYPERLINK(\"http://x.test\",\"klik\")").unwrap();
+    model.elements[1].spec.name =
+        wadah_domain::text::Name::parse("=HYPERLINK(\"http://x.test\",\"klik\")").unwrap();
     model.elements[1].spec.owner = wadah_domain::text::Line::parse("@SUM(A1)").unwrap();
-    import_archimate(&*store, write(&model, "x").as_bytes(), &options(false, None), &change())
-        .await
-        .unwrap();
+    import_archimate(
+        &*store,
+        write(&model, "x").as_bytes(),
+        &options(false, None),
+        &change(),
+    )
+    .await
+    .unwrap();
     let bytes = export_xlsx(&*store, None, period()).await.unwrap();
     let processes = entry(&bytes, "xl/worksheets/sheet5.xml");
     assert!(!processes.contains("<f>"), "no formula cell: {processes}");
     let styles = entry(&bytes, "xl/styles.xml");
-    assert!(styles.contains("quotePrefix=\"1\""), "formula-like text is quote-prefixed");
+    assert!(
+        styles.contains("quotePrefix=\"1\""),
+        "formula-like text is quote-prefixed"
+    );
     let shared = entry(&bytes, "xl/sharedStrings.xml");
-    assert!(shared.contains("=HYPERLINK(") && shared.contains("http://x.test"), "kept as text: {shared}");
+    assert!(
+        shared.contains("=HYPERLINK(") && shared.contains("http://x.test"),
+        "kept as text: {shared}"
+    );
 
     // And read back, the text is the text: nothing was evaluated on the way.
     let report = import_xlsx(&*store, &bytes, &options(false, None), &change())
@@ -186,37 +213,157 @@ async fn every_rejected_row_says_why_and_nothing_is_written() {
     let (store, _guard) = sample_store().await;
     let before = element_count(&*store).await;
     let head = vec![
-        "Kode Instansi", "Kode*", "Nama*", "Kode Referensi", "Induk", "Siklus Hidup*", "Kesesuaian Teknis*",
-        "Kesesuaian Fungsional*", "Layanan yang Diwujudkan", "Data yang Diakses",
+        "Kode Instansi",
+        "Kode*",
+        "Nama*",
+        "Kode Referensi",
+        "Induk",
+        "Siklus Hidup*",
+        "Kesesuaian Teknis*",
+        "Kesesuaian Fungsional*",
+        "Layanan yang Diwujudkan",
+        "Data yang Diakses",
     ];
     let apps = vec![
         head,
-        vec!["dinsos", "e-bansos", "e-Bansos", "RAA.01.02", "", "active", "adequate", "excellent", "layanan-bansos", "dtks"],
-        vec!["dinsos", "tanpa-nama", "", "", "", "active", "adequate", "adequate", "", ""],
-        vec!["dinsos", "salah-enum", "Salah", "", "", "retired", "adequate", "adequate", "", ""],
-        vec!["dinsos", "kode-asing", "Asing", "RAA.09.09", "", "active", "adequate", "adequate", "", ""],
-        vec!["dinsos", "yatim", "Yatim", "", "tidak-ada", "active", "adequate", "adequate", "", ""],
-        vec!["dinsos", "putus", "Putus", "", "", "active", "adequate", "adequate", "", "data-hilang"],
-        vec!["dinsos", "e-bansos", "Lagi", "", "", "active", "adequate", "adequate", "", ""],
-        vec!["dinas-hantu", "hantu", "Hantu", "", "", "active", "adequate", "adequate", "", ""],
+        vec![
+            "dinsos",
+            "e-bansos",
+            "e-Bansos",
+            "RAA.01.02",
+            "",
+            "active",
+            "adequate",
+            "excellent",
+            "layanan-bansos",
+            "dtks",
+        ],
+        vec![
+            "dinsos",
+            "tanpa-nama",
+            "",
+            "",
+            "",
+            "active",
+            "adequate",
+            "adequate",
+            "",
+            "",
+        ],
+        vec![
+            "dinsos",
+            "salah-enum",
+            "Salah",
+            "",
+            "",
+            "retired",
+            "adequate",
+            "adequate",
+            "",
+            "",
+        ],
+        vec![
+            "dinsos",
+            "kode-asing",
+            "Asing",
+            "RAA.09.09",
+            "",
+            "active",
+            "adequate",
+            "adequate",
+            "",
+            "",
+        ],
+        vec![
+            "dinsos",
+            "yatim",
+            "Yatim",
+            "",
+            "tidak-ada",
+            "active",
+            "adequate",
+            "adequate",
+            "",
+            "",
+        ],
+        vec![
+            "dinsos",
+            "putus",
+            "Putus",
+            "",
+            "",
+            "active",
+            "adequate",
+            "adequate",
+            "",
+            "data-hilang",
+        ],
+        vec![
+            "dinsos", "e-bansos", "Lagi", "", "", "active", "adequate", "adequate", "", "",
+        ],
+        vec![
+            "dinas-hantu",
+            "hantu",
+            "Hantu",
+            "",
+            "",
+            "active",
+            "adequate",
+            "adequate",
+            "",
+            "",
+        ],
         vec!["", "", "", "", "", "", "", "", "", ""],
     ];
     let services = vec![
         vec!["Kode Instansi", "Kode", "Nama", "Jenis Layanan"],
         vec!["dinsos", "pengaduan", "Pengaduan", "public"],
     ];
-    let bytes = workbook(&[("Aplikasi", apps), ("Layanan", services), ("Catatan", vec![vec!["bebas"]])]);
+    let bytes = workbook(&[
+        ("Aplikasi", apps),
+        ("Layanan", services),
+        ("Catatan", vec![vec!["bebas"]]),
+    ]);
     let report = refused(import_xlsx(&*store, &bytes, &options(false, None), &change()).await);
     let reasons = |n| row(&report, "Aplikasi", n).reasons.join(" | ");
-    assert_eq!(row(&report, "Aplikasi", 2).status, RowStatus::Accepted, "{}", reasons(2));
+    assert_eq!(
+        row(&report, "Aplikasi", 2).status,
+        RowStatus::Accepted,
+        "{}",
+        reasons(2)
+    );
     assert_eq!(row(&report, "Layanan", 2).status, RowStatus::Accepted);
     assert!(reasons(3).contains("Nama is required"), "{}", reasons(3));
-    assert!(reasons(4).contains("Siklus Hidup: \"retired\" is not one of the listed values"), "{}", reasons(4));
-    assert!(reasons(5).contains("unknown reference code RAA.09.09"), "{}", reasons(5));
-    assert!(reasons(6).contains("parent tidak-ada is neither in the file nor in the store"), "{}", reasons(6));
-    assert!(reasons(7).contains("dinsos/data-hilang is neither in the file nor in the store (broken relation)"), "{}", reasons(7));
-    assert!(reasons(8).contains("duplicate: dinsos/e-bansos is already on sheet Aplikasi, row 2"), "{}", reasons(8));
-    assert!(reasons(9).contains("agency dinas-hantu is unknown"), "{}", reasons(9));
+    assert!(
+        reasons(4).contains("Siklus Hidup: \"retired\" is not one of the listed values"),
+        "{}",
+        reasons(4)
+    );
+    assert!(
+        reasons(5).contains("unknown reference code RAA.09.09"),
+        "{}",
+        reasons(5)
+    );
+    assert!(
+        reasons(6).contains("parent tidak-ada is neither in the file nor in the store"),
+        "{}",
+        reasons(6)
+    );
+    assert!(
+        reasons(7).contains("dinsos/data-hilang is neither in the file nor in the store (broken relation)"),
+        "{}",
+        reasons(7)
+    );
+    assert!(
+        reasons(8).contains("duplicate: dinsos/e-bansos is already on sheet Aplikasi, row 2"),
+        "{}",
+        reasons(8)
+    );
+    assert!(
+        reasons(9).contains("agency dinas-hantu is unknown"),
+        "{}",
+        reasons(9)
+    );
     for n in 3..=9 {
         assert_eq!(row(&report, "Aplikasi", n).status, RowStatus::Rejected, "row {n}");
     }
@@ -257,15 +404,22 @@ async fn formula_cells_are_read_as_their_stored_value_never_evaluated() {
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
     ws.set_name("Layanan").unwrap();
-    for (c, h) in ["Kode Instansi", "Kode", "Nama", "Jenis Layanan"].iter().enumerate() {
+    for (c, h) in ["Kode Instansi", "Kode", "Nama", "Jenis Layanan"]
+        .iter()
+        .enumerate()
+    {
         ws.write_string(0, c as u16, *h).unwrap();
     }
     ws.write_string(1, 0, "dinsos").unwrap();
     // Evaluated, this would be "2"; the file's stored result is what counts.
     ws.write_formula(1, 1, Formula::new("=1+1").set_result("layanan-dari-rumus"))
         .unwrap();
-    ws.write_formula(1, 2, Formula::new("=WEBSERVICE(\"http://x.test\")").set_result("Layanan"))
-        .unwrap();
+    ws.write_formula(
+        1,
+        2,
+        Formula::new("=WEBSERVICE(\"http://x.test\")").set_result("Layanan"),
+    )
+    .unwrap();
     ws.write_string(1, 3, "public").unwrap();
     let bytes = book.save_to_buffer().unwrap();
     let report = import_xlsx(&*store, &bytes, &options(true, None), &change())
@@ -287,11 +441,18 @@ async fn an_agency_admin_cannot_import_into_another_agency() {
         ],
     )]);
     let report = refused(import_xlsx(&*store, &bytes, &options(false, Some("dinsos")), &change()).await);
-    assert_eq!(row(&report, "Layanan", 2).status, RowStatus::Accepted, "an empty agency is the admin's own");
+    assert_eq!(
+        row(&report, "Layanan", 2).status,
+        RowStatus::Accepted,
+        "an empty agency is the admin's own"
+    );
     assert_eq!(row(&report, "Layanan", 2).id, "dinsos/milik-sendiri");
     let other = row(&report, "Layanan", 3);
     assert_eq!(other.status, RowStatus::Rejected);
-    assert!(other.reasons[0].contains("you may import only into your agency dinsos, not bpsdm"), "{other:?}");
+    assert!(
+        other.reasons[0].contains("you may import only into your agency dinsos, not bpsdm"),
+        "{other:?}"
+    );
 
     // The same through CSV and ArchiMate: another agency's elements refuse the file.
     let files = write_csv(&sample_model(), "Bontang");
@@ -301,13 +462,28 @@ async fn an_agency_admin_cannot_import_into_another_agency() {
         properties: files.properties.as_bytes(),
     };
     let report = refused(import_csv(&*store, input, &options(false, Some("dinsos")), &change()).await);
-    let simpeg = report.rows.iter().find(|r| r.id == "e.2025-2029.bpsdm.simpeg").unwrap();
+    let simpeg = report
+        .rows
+        .iter()
+        .find(|r| r.id == "e.2025-2029.bpsdm.simpeg")
+        .unwrap();
     assert_eq!(simpeg.status, RowStatus::Rejected);
-    assert!(simpeg.reasons.iter().any(|r| r.contains("only into your agency dinsos")), "{simpeg:?}");
+    assert!(
+        simpeg
+            .reasons
+            .iter()
+            .any(|r| r.contains("only into your agency dinsos")),
+        "{simpeg:?}"
+    );
     let xml = write(&sample_model(), "Bontang");
-    let err = import_archimate(&*store, xml.as_bytes(), &options(false, Some("dinsos")), &change())
-        .await
-        .unwrap_err();
+    let err = import_archimate(
+        &*store,
+        xml.as_bytes(),
+        &options(false, Some("dinsos")),
+        &change(),
+    )
+    .await
+    .unwrap_err();
     assert!(err.to_string().contains("problem"), "{err}");
     assert_eq!(element_count(&*store).await, before);
 }
@@ -346,7 +522,11 @@ async fn csv_files_round_trip_with_the_same_counts() {
         lines.sort_unstable();
         lines
     };
-    assert_eq!(sorted(&files.relations), sorted(&again.relations), "the same relations (in the store's order)");
+    assert_eq!(
+        sorted(&files.relations),
+        sorted(&again.relations),
+        "the same relations (in the store's order)"
+    );
 }
 
 #[tokio::test]
@@ -361,13 +541,31 @@ async fn csv_rows_are_reported_one_by_one() {
         properties: properties.as_bytes(),
     };
     let report = refused(import_csv(&*store, input, &options(false, None), &change()).await);
-    assert_eq!(row(&report, "elements.csv", 2).status, RowStatus::Accepted, "{report:#?}");
-    assert_eq!(row(&report, "elements.csv", 3).status, RowStatus::Skipped, "a junction is not SPBE");
+    assert_eq!(
+        row(&report, "elements.csv", 2).status,
+        RowStatus::Accepted,
+        "{report:#?}"
+    );
+    assert_eq!(
+        row(&report, "elements.csv", 3).status,
+        RowStatus::Skipped,
+        "a junction is not SPBE"
+    );
     assert!(row(&report, "elements.csv", 4).reasons[0].contains("duplicate ID"));
-    assert!(row(&report, "relations.csv", 2).reasons[0].contains("\"p-hilang\" is not in elements.csv (broken relation)"));
+    assert!(
+        row(&report, "relations.csv", 2).reasons[0]
+            .contains("\"p-hilang\" is not in elements.csv (broken relation)")
+    );
     let access = row(&report, "relations.csv", 3);
-    assert_eq!(access.status, RowStatus::Rejected, "a process does not access a process");
-    assert!(access.reasons[0].contains("access relation cannot go from a business_process"), "{access:?}");
+    assert_eq!(
+        access.status,
+        RowStatus::Rejected,
+        "a process does not access a process"
+    );
+    assert!(
+        access.reasons[0].contains("access relation cannot go from a business_process"),
+        "{access:?}"
+    );
     assert!(row(&report, "properties.csv", 4).reasons[0].contains("no element or relation has this ID"));
 }
 
@@ -384,7 +582,8 @@ async fn hostile_and_foreign_files_are_refused_before_parsing() {
     // A zip that is not a workbook.
     let plain = {
         let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        w.start_file("hello.txt", zip::write::SimpleFileOptions::default()).unwrap();
+        w.start_file("hello.txt", zip::write::SimpleFileOptions::default())
+            .unwrap();
         w.write_all(b"hi").unwrap();
         w.finish().unwrap().into_inner()
     };
@@ -402,13 +601,17 @@ async fn hostile_and_foreign_files_are_refused_before_parsing() {
 
 #[test]
 fn zip_bombs_are_caught_by_entry_count_and_by_what_they_inflate_to() {
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for i in 0..=MAX_ENTRIES {
         w.start_file(format!("x/{i}.xml"), options).unwrap();
     }
     let many = w.finish().unwrap().into_inner();
-    assert_eq!(zipguard::check(&many), Err(ZipError::TooManyEntries(MAX_ENTRIES + 1)));
+    assert_eq!(
+        zipguard::check(&many),
+        Err(ZipError::TooManyEntries(MAX_ENTRIES + 1))
+    );
 
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
     w.start_file("xl/worksheets/sheet1.xml", options).unwrap();

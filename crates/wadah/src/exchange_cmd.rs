@@ -259,7 +259,11 @@ fn print_table(file: &str, result: Result<TableReport, TableImportError>) -> any
     match &report.written {
         Some(w) => println!(
             "imported: elements {} created / {} updated / {} unchanged, relations {} created / {} unchanged",
-            w.elements_created, w.elements_updated, w.elements_unchanged, w.relations_created, w.relations_unchanged
+            w.elements_created,
+            w.elements_updated,
+            w.elements_unchanged,
+            w.relations_created,
+            w.relations_unchanged
         ),
         None => println!("dry run: the file is importable; nothing was written"),
     }

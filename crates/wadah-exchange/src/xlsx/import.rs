@@ -74,8 +74,8 @@ fn cell_text(cell: &Data) -> Result<String, String> {
 /// problems (a missing required column, too many rows) come back in the second value.
 pub fn read_workbook(bytes: &[u8]) -> Result<(Vec<SheetRows>, Vec<String>), String> {
     zipguard::check(bytes).map_err(|e| e.to_string())?;
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
-        .map_err(|e| format!("not an XLSX workbook: {e}"))?;
+    let mut book: Xlsx<_> =
+        Xlsx::new(Cursor::new(bytes)).map_err(|e| format!("not an XLSX workbook: {e}"))?;
     let names = book.sheet_names();
     let mut sheets = Vec::new();
     let mut problems = Vec::new();
@@ -101,17 +101,15 @@ pub fn read_workbook(bytes: &[u8]) -> Result<(Vec<SheetRows>, Vec<String>), Stri
         let mut columns: Vec<Option<&'static Column>> = Vec::with_capacity(header.len());
         for cell in header {
             let text = normalize_header(&cell_text(cell).unwrap_or_default());
-            columns.push(
-                layout
-                    .columns
-                    .iter()
-                    .find(|c| normalize_header(c.header) == text),
-            );
+            columns.push(layout.columns.iter().find(|c| normalize_header(c.header) == text));
         }
         let mut missing = false;
         for c in layout.columns.iter().filter(|c| c.required) {
             if !columns.iter().flatten().any(|have| have.field == c.field) {
-                problems.push(format!("sheet {}: the required column {} is missing", layout.name, c.header));
+                problems.push(format!(
+                    "sheet {}: the required column {} is missing",
+                    layout.name, c.header
+                ));
                 missing = true;
             }
         }
@@ -242,21 +240,24 @@ fn agency_of(check: &mut RowCheck<'_>, ctx: &Context) -> Option<Code> {
     if let Some(scope) = &ctx.scope
         && scope != &agency
     {
-        check
-            .reasons
-            .push(format!("you may import only into your agency {scope}, not {agency}"));
+        check.reasons.push(format!(
+            "you may import only into your agency {scope}, not {agency}"
+        ));
         return None;
     }
     Some(agency)
 }
 
-fn details(check: &mut RowCheck<'_>, kind: ElementKind, agency: Option<&Code>, ctx: &Context) -> Option<Details> {
+fn details(
+    check: &mut RowCheck<'_>,
+    kind: ElementKind,
+    agency: Option<&Code>,
+    ctx: &Context,
+) -> Option<Details> {
     Some(match kind {
         ElementKind::Application => {
             let application = check.text(Field::Application, |raw| {
-                (!raw.is_empty())
-                    .then(|| Code::parse(raw))
-                    .transpose()
+                (!raw.is_empty()).then(|| Code::parse(raw)).transpose()
             });
             let lifecycle: Option<LifecycleStage> = check.choice(Field::Lifecycle, None);
             let technical_fit: Option<Fit> = check.choice(Field::TechnicalFit, None);
@@ -303,12 +304,21 @@ fn details(check: &mut RowCheck<'_>, kind: ElementKind, agency: Option<&Code>, c
     })
 }
 
-fn relation_targets(check: &mut RowCheck<'_>, agency: &Code) -> Vec<(RelationKind, ElementKind, ElementRef, String)> {
+fn relation_targets(
+    check: &mut RowCheck<'_>,
+    agency: &Code,
+) -> Vec<(RelationKind, ElementKind, ElementRef, String)> {
     let mut out = Vec::new();
     for column in check.layout.columns {
-        let Some((relation, target_kind)) = column.field.relation() else { continue };
+        let Some((relation, target_kind)) = column.field.relation() else {
+            continue;
+        };
         let raw = check.get(column.field).to_owned();
-        for part in raw.split([';', ',', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
+        for part in raw
+            .split([';', ',', '\n'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
             let (a, c) = part.split_once('/').unwrap_or((agency.as_str(), part));
             match (Code::parse(a.trim()), Code::parse(c.trim())) {
                 (Ok(a), Ok(c)) => out.push((
@@ -317,9 +327,10 @@ fn relation_targets(check: &mut RowCheck<'_>, agency: &Code) -> Vec<(RelationKin
                     ElementRef { agency: a, code: c },
                     column.header.to_owned(),
                 )),
-                _ => check
-                    .reasons
-                    .push(format!("{}: {part:?} is not a code or agency/code", column.header)),
+                _ => check.reasons.push(format!(
+                    "{}: {part:?} is not a code or agency/code",
+                    column.header
+                )),
             }
         }
     }
@@ -360,7 +371,9 @@ fn build_row(layout: &'static SheetLayout, row: &RowCells, ctx: &Context) -> (Op
                 .push(format!("unknown reference code {}", code.as_str()));
         }
     }
-    let parent = check.text(Field::Parent, |raw| (!raw.is_empty()).then(|| Code::parse(raw)).transpose());
+    let parent = check.text(Field::Parent, |raw| {
+        (!raw.is_empty()).then(|| Code::parse(raw)).transpose()
+    });
     let owner = check.text(Field::Owner, |raw| Line::parse_field("owner", raw));
     let details = details(&mut check, layout.kind, agency.as_ref(), ctx);
     let relations = agency
@@ -455,7 +468,10 @@ pub fn check_rows(sheets: &[SheetRows], ctx: &Context) -> (TableReport, Architec
         let mut reasons = reasons.clone();
         let mut entry = entry.clone();
         if let Some((sheet, row)) = dup {
-            reasons.push(format!("duplicate: {} is already on sheet {sheet}, row {row}", entry.id));
+            reasons.push(format!(
+                "duplicate: {} is already on sheet {sheet}, row {row}",
+                entry.id
+            ));
         }
         if let Some(b) = b {
             let e = &b.element;
@@ -470,9 +486,7 @@ pub fn check_rows(sheets: &[SheetRows], ctx: &Context) -> (TableReport, Architec
             }
             if let Some(parent) = &e.spec.parent {
                 match lookup(&e.agency, parent) {
-                    None => reasons.push(format!(
-                        "parent {parent} is neither in the file nor in the store"
-                    )),
+                    None => reasons.push(format!("parent {parent} is neither in the file nor in the store")),
                     Some(p) => {
                         if let Err(err) = e.spec.check_parent(p) {
                             reasons.push(err.message);

@@ -140,9 +140,24 @@ pub const SHEETS: [SheetLayout; 4] = [
                 false,
                 "Kode aplikasi di registri Wadah, bila terdaftar",
             ),
-            col(Field::Lifecycle, "Siklus Hidup", true, "plan, phase-in, active, phase-out, end-of-life"),
-            col(Field::TechnicalFit, "Kesesuaian Teknis", true, "poor, insufficient, adequate, excellent"),
-            col(Field::FunctionalFit, "Kesesuaian Fungsional", true, "poor, insufficient, adequate, excellent"),
+            col(
+                Field::Lifecycle,
+                "Siklus Hidup",
+                true,
+                "plan, phase-in, active, phase-out, end-of-life",
+            ),
+            col(
+                Field::TechnicalFit,
+                "Kesesuaian Teknis",
+                true,
+                "poor, insufficient, adequate, excellent",
+            ),
+            col(
+                Field::FunctionalFit,
+                "Kesesuaian Fungsional",
+                true,
+                "poor, insufficient, adequate, excellent",
+            ),
             col(
                 Field::Disposition,
                 "Disposisi TIME",
@@ -190,7 +205,12 @@ pub const SHEETS: [SheetLayout; 4] = [
             REF_CODE,
             PARENT,
             OWNER,
-            col(Field::Classification, "Klasifikasi", true, "terbuka, terbatas, rahasia"),
+            col(
+                Field::Classification,
+                "Klasifikasi",
+                true,
+                "terbuka, terbatas, rahasia",
+            ),
             col(
                 Field::Producer,
                 "Produsen Data",
@@ -203,16 +223,7 @@ pub const SHEETS: [SheetLayout; 4] = [
     SheetLayout {
         name: "Proses Bisnis",
         kind: ElementKind::BusinessProcess,
-        columns: &[
-            AGENCY,
-            CODE,
-            NAME,
-            DESCRIPTION,
-            REF_CODE,
-            PARENT,
-            OWNER,
-            ACCESSES,
-        ],
+        columns: &[AGENCY, CODE, NAME, DESCRIPTION, REF_CODE, PARENT, OWNER, ACCESSES],
     },
 ];
 
@@ -256,11 +267,23 @@ mod tests {
         fn parses<T: serde::de::DeserializeOwned>(raw: &str) -> bool {
             serde_json::from_value::<T>(serde_json::Value::String(raw.into())).is_ok()
         }
-        assert!(choices(Field::Classification).iter().all(|v| parses::<Classification>(v)));
+        assert!(
+            choices(Field::Classification)
+                .iter()
+                .all(|v| parses::<Classification>(v))
+        );
         assert!(choices(Field::Area).iter().all(|v| parses::<ServiceArea>(v)));
-        assert!(choices(Field::Lifecycle).iter().all(|v| parses::<LifecycleStage>(v)));
+        assert!(
+            choices(Field::Lifecycle)
+                .iter()
+                .all(|v| parses::<LifecycleStage>(v))
+        );
         assert!(choices(Field::TechnicalFit).iter().all(|v| parses::<Fit>(v)));
-        assert!(choices(Field::Disposition).iter().all(|v| parses::<Disposition>(v)));
+        assert!(
+            choices(Field::Disposition)
+                .iter()
+                .all(|v| parses::<Disposition>(v))
+        );
     }
 
     #[test]
@@ -268,7 +291,12 @@ mod tests {
         for sheet in &SHEETS {
             let mut seen = std::collections::BTreeSet::new();
             for c in sheet.columns {
-                assert!(seen.insert(normalize_header(c.header)), "{}: {}", sheet.name, c.header);
+                assert!(
+                    seen.insert(normalize_header(c.header)),
+                    "{}: {}",
+                    sheet.name,
+                    c.header
+                );
             }
         }
     }

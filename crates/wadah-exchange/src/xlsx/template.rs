@@ -13,9 +13,13 @@ use std::collections::HashMap;
 use rust_xlsxwriter::{DataValidation, Format, Formula, Workbook, Worksheet, XlsxError};
 use wadah_domain::Code;
 use wadah_domain::architecture::element::Details;
-use wadah_domain::architecture::{ArchitectureModel, ElementKind, Family, ModelElement, Period, RefEntry, RelationKind};
+use wadah_domain::architecture::{
+    ArchitectureModel, ElementKind, Family, ModelElement, Period, RefEntry, RelationKind,
+};
 
-use super::{CODES_SHEET, Field, LISTS_SHEET, README_SHEET, SHEETS, SheetLayout, choices, looks_like_formula};
+use super::{
+    CODES_SHEET, Field, LISTS_SHEET, README_SHEET, SHEETS, SheetLayout, choices, looks_like_formula,
+};
 
 /// Rows of each inventory sheet that carry the drop-downs (beyond what the store filled).
 pub const TEMPLATE_ROWS: u32 = 2_000;
@@ -65,15 +69,14 @@ fn value(e: &ModelElement, field: Field) -> String {
         (Field::Code, _) => s.code.to_string(),
         (Field::Name, _) => s.name.to_string(),
         (Field::Description, _) => s.description.to_string(),
-        (Field::RefCode, _) => s.ref_code.as_ref().map(|c| c.as_str().to_owned()).unwrap_or_default(),
+        (Field::RefCode, _) => s
+            .ref_code
+            .as_ref()
+            .map(|c| c.as_str().to_owned())
+            .unwrap_or_default(),
         (Field::Parent, _) => s.parent.as_ref().map(ToString::to_string).unwrap_or_default(),
         (Field::Owner, _) => s.owner.to_string(),
-        (
-            Field::Classification,
-            Details::DataSet {
-                classification, ..
-            },
-        ) => enum_text(classification),
+        (Field::Classification, Details::DataSet { classification, .. }) => enum_text(classification),
         (Field::Producer, Details::DataSet { producer, .. }) => producer.to_string(),
         (Field::Walidata, Details::DataSet { walidata, .. }) => walidata.to_string(),
         (Field::Area, Details::Service { area }) => enum_text(area),
@@ -260,7 +263,11 @@ fn relation_cell(
     let mut targets = Vec::new();
     for r in &model.relations {
         let s = &r.spec;
-        if r.period != e.period || s.kind != relation || s.source.agency != e.agency || s.source.code != e.spec.code {
+        if r.period != e.period
+            || s.kind != relation
+            || s.source.agency != e.agency
+            || s.source.code != e.spec.code
+        {
             continue;
         }
         let kind = ends.get(&(s.target.agency.clone(), s.target.code.clone()));
@@ -308,13 +315,10 @@ fn inventory(
         ws.add_data_validation(1, col, TEMPLATE_ROWS, col, &validation)?;
     }
     let agencies: Vec<&Code> = input.agencies.iter().map(|(c, _)| c).collect();
-    let mut row = 1;
-    for e in input
-        .model
-        .elements
-        .iter()
-        .filter(|e| e.period == input.period && e.spec.kind() == layout.kind && agencies.contains(&&e.agency))
-    {
+    let rows = input.model.elements.iter().filter(|e| {
+        e.period == input.period && e.spec.kind() == layout.kind && agencies.contains(&&e.agency)
+    });
+    for (e, row) in rows.zip(1u32..) {
         for (i, c) in layout.columns.iter().enumerate() {
             let col = u16::try_from(i).unwrap_or(0);
             let text = match c.field.relation() {
@@ -325,7 +329,6 @@ fn inventory(
                 cells.text(ws, row, col, &text)?;
             }
         }
-        row += 1;
     }
     Ok(())
 }

@@ -19,7 +19,9 @@ use std::time::{Duration, Instant};
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Multipart, Path, Query, Request, State};
+use axum::extract::{
+    DefaultBodyLimit, FromRequest, FromRequestParts, Multipart, Path, Query, Request, State,
+};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -191,7 +193,13 @@ fn upload_form(ctx: &Ctx, period: &str, agency: &str, format: &str) -> Option<Up
     .map(|(v, k)| (v.to_owned(), lang.t(k)))
     .collect();
     let agency_field = match &scope {
-        Some(own) => Field::new("instansi", lang.t("arch-exchange-agency"), "text", own.to_string()).readonly(true),
+        Some(own) => Field::new(
+            "instansi",
+            lang.t("arch-exchange-agency"),
+            "text",
+            own.to_string(),
+        )
+        .readonly(true),
         None => Field::new("instansi", lang.t("arch-exchange-agency"), "text", agency)
             .max(32)
             .hint(lang.t("arch-exchange-agency-hint")),
@@ -233,7 +241,10 @@ fn page_view(ctx: &Ctx, period: Period, agency: Option<&Code>) -> ExchangePage {
 
 /// `GET /console/arsitektur/pertukaran`.
 pub async fn page(ctx: Ctx, Query(query): Query<PageQuery>) -> Response {
-    let (Some(period), Ok(agency)) = (period_of(query.periode.as_deref()), agency_of(query.instansi.as_deref())) else {
+    let (Some(period), Ok(agency)) = (
+        period_of(query.periode.as_deref()),
+        agency_of(query.instansi.as_deref()),
+    ) else {
         return ctx.fail(&ApiError::validation("periode", ctx.t("arch-exchange-bad-query")));
     };
     render(StatusCode::OK, &page_view(&ctx, period, agency.as_ref()))
@@ -310,7 +321,11 @@ fn report_view(ctx: &Ctx, result: &ImportResult, confirm: Option<ConfirmForm>) -
         .map(|r| {
             vec![
                 Cell::text(r.sheet.clone()),
-                Cell::text(if r.row == 0 { String::new() } else { r.row.to_string() }),
+                Cell::text(if r.row == 0 {
+                    String::new()
+                } else {
+                    r.row.to_string()
+                }),
                 Cell::text(r.id.clone()),
                 Cell::text(status_text(lang, r.status)),
                 Cell::text(r.reasons.join("; ")),
@@ -387,7 +402,11 @@ fn one_file(format: Format, files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, &'st
                     .find(|(name, _)| name.to_ascii_lowercase().ends_with(suffix))
                     .map(|(_, b)| b.as_slice())
             };
-            match (find("elements.csv"), find("relations.csv"), find("properties.csv")) {
+            match (
+                find("elements.csv"),
+                find("relations.csv"),
+                find("properties.csv"),
+            ) {
                 (Some(e), Some(r), Some(p)) => zip_files(e, r, p).map_err(|_| "arch-exchange-csv-names"),
                 _ => Err("arch-exchange-csv-names"),
             }
@@ -459,7 +478,11 @@ pub async fn upload(State(state): State<AppState>, lang: Lang, request: Request)
     let (status, result) = match result {
         Ok(r) => r,
         Err(e) if e.code() == crate::codes::ErrorCode::ValidationFailed => {
-            view.error = Some(format!("{}: {}", ctx.t("arch-exchange-unreadable"), e.problem().detail));
+            view.error = Some(format!(
+                "{}: {}",
+                ctx.t("arch-exchange-unreadable"),
+                e.problem().detail
+            ));
             return render(StatusCode::UNPROCESSABLE_ENTITY, &view);
         }
         Err(e) => return ctx.fail(&e),

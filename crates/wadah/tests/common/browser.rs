@@ -299,4 +299,3 @@ pub async fn sign_in_as(c: &Client, web: &str, username: &str, password: &str, n
         .expect("sign in");
     wait_away_from(c, "/console/masuk").await;
 }
-

@@ -3,8 +3,8 @@
 
 #![allow(dead_code)] // each test binary uses a different part
 
-pub mod cluster;
 pub mod browser;
+pub mod cluster;
 pub mod load;
 
 use std::io::{BufRead, BufReader, Read, Write};

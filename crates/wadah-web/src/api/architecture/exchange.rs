@@ -171,8 +171,9 @@ pub async fn export_archimate(
     Path(period): Path<Period>,
     Query(query): Query<ExportQuery>,
 ) -> ApiResult<Response> {
-    let filter = export_filter(&caller, period, query.agency.clone())
-        .ok_or_else(|| ApiError::not_found("agency", query.agency.map(|a| a.to_string()).unwrap_or_default()))?;
+    let filter = export_filter(&caller, period, query.agency.clone()).ok_or_else(|| {
+        ApiError::not_found("agency", query.agency.map(|a| a.to_string()).unwrap_or_default())
+    })?;
     let xml = wadah_exchange::export_archimate(state.store(), &filter, "Arsitektur SPBE").await?;
     let name = format!("{}.xml", file_stem(period, &filter));
     Ok(download(xml.into_bytes(), "application/xml", &name))
@@ -190,8 +191,9 @@ pub async fn export_csv(
     Path(period): Path<Period>,
     Query(query): Query<ExportQuery>,
 ) -> ApiResult<Response> {
-    let filter = export_filter(&caller, period, query.agency.clone())
-        .ok_or_else(|| ApiError::not_found("agency", query.agency.map(|a| a.to_string()).unwrap_or_default()))?;
+    let filter = export_filter(&caller, period, query.agency.clone()).ok_or_else(|| {
+        ApiError::not_found("agency", query.agency.map(|a| a.to_string()).unwrap_or_default())
+    })?;
     let model = state.store().architecture_model(&filter).await?;
     let zip = wadah_exchange::csv::write_csv(&model, "Arsitektur SPBE")
         .zip()
@@ -212,8 +214,9 @@ pub async fn export_xlsx(
     Path(period): Path<Period>,
     Query(query): Query<ExportQuery>,
 ) -> ApiResult<Response> {
-    let filter = export_filter(&caller, period, query.agency.clone())
-        .ok_or_else(|| ApiError::not_found("agency", query.agency.map(|a| a.to_string()).unwrap_or_default()))?;
+    let filter = export_filter(&caller, period, query.agency.clone()).ok_or_else(|| {
+        ApiError::not_found("agency", query.agency.map(|a| a.to_string()).unwrap_or_default())
+    })?;
     let bytes = wadah_exchange::export_xlsx(state.store(), filter.agency.as_ref(), period)
         .await
         .map_err(|e| match e {
@@ -294,7 +297,11 @@ fn archimate_result(dry_run: bool, importable: bool, report: wadah_exchange::Imp
         status,
         reasons: vec![item.message.clone()],
     };
-    let mut rows: Vec<RowReport> = report.problems.iter().map(|i| row(RowStatus::Rejected, i)).collect();
+    let mut rows: Vec<RowReport> = report
+        .problems
+        .iter()
+        .map(|i| row(RowStatus::Rejected, i))
+        .collect();
     rows.extend(report.skipped.iter().map(|i| row(RowStatus::Skipped, i)));
     let rejected = report.problems.len();
     let skipped = report.skipped.len();
