@@ -115,7 +115,8 @@ pub struct OptionalIfMatchHeader {
         api::architecture::reference::import_national,
         api::architecture::analysis::get_roadmap, api::architecture::analysis::get_analysis,
         api::architecture::exchange::export_archimate, api::architecture::exchange::export_csv,
-        api::architecture::exchange::export_xlsx, api::architecture::exchange::import,
+        api::architecture::exchange::export_architecture_xlsx,
+        api::architecture::exchange::import_architecture_file,
     ),
     components(
         schemas(Problem, ErrorCode, wadah_domain::Code,

@@ -426,7 +426,10 @@ pub fn check_rows(sheets: &[SheetRows], ctx: &Context) -> (TableReport, Architec
         for row in &sheet.rows {
             let (b, reasons) = build_row(sheet.layout, row, ctx);
             let id = b.as_ref().map_or_else(
-                || row.cells.get(&Field::Code).cloned().unwrap_or_default(),
+                || match (row.cells.get(&Field::Agency), row.cells.get(&Field::Code)) {
+                    (Some(a), Some(c)) => format!("{}/{}", a.trim(), c.trim()),
+                    (_, c) => c.cloned().unwrap_or_default(),
+                },
                 |b| format!("{}/{}", b.element.agency, b.element.spec.code),
             );
             let entry = RowReport {

@@ -269,7 +269,9 @@ pub async fn download(
     let result = match format {
         Format::Archimate => exchange::export_archimate(State(state), caller, extract::Path(period), q).await,
         Format::Csv => exchange::export_csv(State(state), caller, extract::Path(period), q).await,
-        Format::Xlsx => exchange::export_xlsx(State(state), caller, extract::Path(period), q).await,
+        Format::Xlsx => {
+            exchange::export_architecture_xlsx(State(state), caller, extract::Path(period), q).await
+        }
     };
     match result {
         Ok(response) => response,

@@ -33,8 +33,14 @@ pub fn routes() -> Router<AppState> {
             get(export_archimate),
         )
         .route("/api/v1/architecture/{period}/exchange/csv", get(export_csv))
-        .route("/api/v1/architecture/{period}/exchange/xlsx", get(export_xlsx))
-        .route("/api/v1/architecture/{period}/exchange/import", post(import))
+        .route(
+            "/api/v1/architecture/{period}/exchange/xlsx",
+            get(export_architecture_xlsx),
+        )
+        .route(
+            "/api/v1/architecture/{period}/exchange/import",
+            post(import_architecture_file),
+        )
 }
 
 /// The formats.
@@ -208,7 +214,7 @@ pub async fn export_csv(
     responses((status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
         (status = 404, response = crate::openapi::NotFound)),
     security(("bearer" = [])))]
-pub async fn export_xlsx(
+pub async fn export_architecture_xlsx(
     State(state): State<AppState>,
     caller: Caller,
     Path(period): Path<Period>,
@@ -329,7 +335,7 @@ fn archimate_result(dry_run: bool, importable: bool, report: wadah_exchange::Imp
         (status = 413, response = crate::openapi::PayloadTooLarge),
         (status = 422, description = "Refused: the report (JSON) says which rows and why; an unreadable file is a `validation_failed` problem", body = ImportResult)),
     security(("bearer" = [])))]
-pub async fn import(
+pub async fn import_architecture_file(
     State(state): State<AppState>,
     caller: Caller,
     Path(period): Path<Period>,
