@@ -10,7 +10,7 @@
 use wadah_domain::architecture::ArchitectureModel;
 
 use crate::archimate::vocab;
-use crate::archimate::write::element_properties;
+use crate::archimate::write::{element_properties, enum_text, model_properties};
 
 /// The three files' contents, in the order Archi names them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,11 +63,18 @@ pub fn write_csv(model: &ArchitectureModel, name: &str) -> CsvFiles {
     );
     row(&mut properties, &["ID", "Key", "Value"]);
     row(&mut elements, &["model.wadah", "ArchimateModel", name, "", ""]);
+    for (key, value) in model_properties(model) {
+        row(&mut properties, &["model.wadah", key, &value]);
+    }
     for g in &model.governments {
         let id = vocab::actor_id("government", &g.code);
         row(&mut elements, &[&id, vocab::ACTOR_TYPE, g.name.as_str(), "", ""]);
         row(&mut properties, &[&id, vocab::prop::ACTOR, "government"]);
         row(&mut properties, &[&id, vocab::prop::CODE, g.code.as_str()]);
+        row(
+            &mut properties,
+            &[&id, vocab::prop::GOVERNMENT_KIND, &enum_text(&g.kind)],
+        );
     }
     for a in &model.agencies {
         let id = vocab::actor_id("agency", &a.code);
@@ -87,6 +94,9 @@ pub fn write_csv(model: &ArchitectureModel, name: &str) -> CsvFiles {
             &mut properties,
             &[&id, vocab::prop::GOVERNMENT, a.government.as_str()],
         );
+        if a.operator {
+            row(&mut properties, &[&id, vocab::prop::OPERATOR, "true"]);
+        }
     }
     for e in &model.elements {
         let id = vocab::element_id(e.period, &e.agency, &e.spec.code);
@@ -111,6 +121,34 @@ pub fn write_csv(model: &ArchitectureModel, name: &str) -> CsvFiles {
         relations,
         properties,
     }
+}
+
+impl CsvFiles {
+    /// The three files in one zip (what the console and the API hand out).
+    pub fn zip(&self) -> Result<Vec<u8>, String> {
+        zip_files(
+            self.elements.as_bytes(),
+            self.relations.as_bytes(),
+            self.properties.as_bytes(),
+        )
+    }
+}
+
+/// Three CSV files' bytes in one zip, under Archi's names.
+pub fn zip_files(elements: &[u8], relations: &[u8], properties: &[u8]) -> Result<Vec<u8>, String> {
+    use std::io::Write as _;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in [
+        ("elements.csv", elements),
+        ("relations.csv", relations),
+        ("properties.csv", properties),
+    ] {
+        w.start_file(name, options).map_err(|e| e.to_string())?;
+        w.write_all(bytes).map_err(|e| e.to_string())?;
+    }
+    Ok(w.finish().map_err(|e| e.to_string())?.into_inner())
 }
 
 #[cfg(test)]

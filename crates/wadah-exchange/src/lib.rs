@@ -16,11 +16,23 @@
 //!   oversized input;
 //! - `archimate::convert`: document → checked model and a report of what was skipped and why;
 //! - `csv`: Archi's three-file CSV export (formula-like cells defused);
+//! - `csv_read`: the same three files read back into the exchange reader's document;
+//! - `xlsx`: the inventory workbook agencies fill in (template with drop-downs, import);
+//! - `zipguard`: archive checks before any parser opens a zip (zip bombs);
+//! - `report`: the per-row report of the table imports (XLSX, CSV);
 //! - `import`: the store side (one transaction through `ArchitectureStore::import_architecture`).
 
 pub mod archimate;
 pub mod csv;
+pub mod csv_read;
 pub mod import;
+pub mod report;
+pub mod xlsx;
+pub mod zipguard;
 
 pub use archimate::read::{MAX_FILE_BYTES, ReadError};
-pub use import::{ImportOptions, ImportReport, export_archimate, import_archimate};
+pub use import::{
+    ExportError, ImportOptions, ImportReport, export_archimate, export_xlsx, import_archimate, import_csv,
+    import_xlsx,
+};
+pub use report::{RowReport, RowStatus, TableImportError, TableReport};

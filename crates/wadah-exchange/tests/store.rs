@@ -29,6 +29,7 @@ fn options() -> ImportOptions {
         default_agency: None,
         default_period: Period::parse("2025-2029").unwrap(),
         dry_run: false,
+        scope: None,
     }
 }
 

@@ -114,6 +114,9 @@ pub struct OptionalIfMatchHeader {
         api::architecture::reference::list_codes, api::architecture::reference::create_local_code,
         api::architecture::reference::import_national,
         api::architecture::analysis::get_roadmap, api::architecture::analysis::get_analysis,
+        api::architecture::exchange::export_archimate, api::architecture::exchange::export_csv,
+        api::architecture::exchange::export_architecture_xlsx,
+        api::architecture::exchange::import_architecture_file,
     ),
     components(
         schemas(Problem, ErrorCode, wadah_domain::Code,

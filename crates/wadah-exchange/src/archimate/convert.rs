@@ -53,6 +53,9 @@ pub struct Converted {
     pub model: ArchitectureModel,
     pub skipped: Vec<Item>,
     pub problems: Vec<Item>,
+    /// Where each model object came from: the `at` of its model problems (an element's key,
+    /// a relation's `period key`) → the concept's identifier in the file.
+    pub origins: HashMap<String, String>,
 }
 
 fn at(c: &Concept) -> String {
@@ -95,6 +98,7 @@ pub fn convert(doc: &Document, options: &ConvertOptions) -> Converted {
                     code: e.spec.code.clone(),
                 };
                 ends.insert(c.id.as_str(), (end, e.period, kind));
+                out.origins.insert(e.key().to_string(), c.id.clone());
                 out.model.elements.push(e);
             }
             Err(err) => out.problems.push(Item {
@@ -468,6 +472,8 @@ fn relations(doc: &Document, ends: &HashMap<&str, (ElementRef, Period, ElementKi
             continue;
         }
         if seen.insert((source.1, spec.key())) {
+            out.origins
+                .insert(format!("{} {}", source.1, spec.key()), c.id.clone());
             out.model.relations.push(ModelRelation {
                 period: source.1,
                 spec,

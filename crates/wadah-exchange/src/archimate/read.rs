@@ -13,8 +13,9 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::NAMESPACE;
 
-/// Largest file accepted: a whole province's model (~100k elements) is about 60 MiB.
-pub const MAX_FILE_BYTES: usize = 128 * 1024 * 1024;
+/// Largest file accepted: a whole province's model (`bench/architecture.sh`: ~100k elements,
+/// ~160k relations, every fact a property) is about 165 MiB as Wadah writes it.
+pub const MAX_FILE_BYTES: usize = 256 * 1024 * 1024;
 /// Deepest element nesting accepted (organisation folders nest; nothing sensible goes deeper).
 pub const MAX_DEPTH: usize = 64;
 /// Longest text accepted in one name, documentation or value.

@@ -121,7 +121,7 @@ pub fn write(model: &ArchitectureModel, name: &str) -> String {
     w.out
 }
 
-fn enum_text<T: Serialize>(value: &T) -> String {
+pub(crate) fn enum_text<T: Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(s)) => s,
         Ok(other) => other.to_string(),
@@ -129,7 +129,7 @@ fn enum_text<T: Serialize>(value: &T) -> String {
     }
 }
 
-fn model_properties(model: &ArchitectureModel) -> Vec<(&'static str, String)> {
+pub(crate) fn model_properties(model: &ArchitectureModel) -> Vec<(&'static str, String)> {
     let mut props = Vec::new();
     for c in &model.national_codes {
         props.push((prop::NATIONAL_CODE, format!("{} {}", c.code.as_str(), c.name)));

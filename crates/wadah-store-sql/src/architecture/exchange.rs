@@ -3,7 +3,7 @@
 //! then creates or replaces elements by key and adds missing relations; any failure rolls all
 //! of it back, so a file is either imported or not at all.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use wadah_domain::Code;
 use wadah_domain::agency::{AgencySpec, GovernmentSpec};
@@ -216,6 +216,45 @@ async fn import_codes(
     Ok(())
 }
 
+/// What the store already holds for the periods a model covers, read in one query per period
+/// and table instead of one per element and relation (a province is ~260k objects).
+async fn present(
+    tx: &mut Tx<'_>,
+    model: &ArchitectureModel,
+) -> StoreResult<(HashMap<String, (String, Element)>, HashSet<String>)> {
+    let store = tx.store();
+    let periods: BTreeSet<Period> = model
+        .elements
+        .iter()
+        .map(|e| e.period)
+        .chain(model.relations.iter().map(|r| r.period))
+        .collect();
+    let mut elements = HashMap::new();
+    let mut relations = HashSet::new();
+    for period in periods {
+        let rows = sqlx::query(
+            "SELECT e.id, e.sort_key, e.agency, e.period, e.doc, e.version, e.created_at, e.created_by, \
+             e.updated_at, e.updated_by FROM arch_elements e WHERE e.period = $1",
+        )
+        .bind(period.to_string())
+        .fetch_all(tx.conn())
+        .await
+        .map_err(|e| store.db(e))?;
+        for row in &rows {
+            elements.insert(row.text("sort_key")?, (row.text("id")?, elements::from_row(row)?));
+        }
+        let rows = sqlx::query("SELECT r.sort_key FROM arch_relations r WHERE r.period = $1")
+            .bind(period.to_string())
+            .fetch_all(tx.conn())
+            .await
+            .map_err(|e| store.db(e))?;
+        for row in &rows {
+            relations.insert(row.text("sort_key")?);
+        }
+    }
+    Ok((elements, relations))
+}
+
 pub(crate) async fn import(
     store: &SqlStore,
     model: &ArchitectureModel,
@@ -233,10 +272,11 @@ pub(crate) async fn import(
         agency_ids.insert(a.code.clone(), id);
     }
     import_codes(&mut tx, model, &mut counts).await?;
+    let (mut stored, stored_relations) = present(&mut tx, model).await?;
     let mut element_ids: HashMap<String, String> = HashMap::with_capacity(model.elements.len());
     for e in &model.elements {
         let key = elements::key_of(&e.agency, e.period, &e.spec.code);
-        let existing = elements::load(store, tx.conn(), &key).await?;
+        let existing = stored.remove(&key);
         let id = match existing {
             Some((id, before)) if before.spec == e.spec => {
                 counts.elements_unchanged += 1;
@@ -273,14 +313,7 @@ pub(crate) async fn import(
     }
     for r in &model.relations {
         let key = relations::relation_key(r.period, &r.spec);
-        if id_of(
-            &mut tx,
-            "SELECT id FROM arch_relations WHERE sort_key = $1",
-            key.clone(),
-        )
-        .await?
-        .is_some()
-        {
+        if stored_relations.contains(&key) {
             counts.relations_unchanged += 1;
             continue;
         }

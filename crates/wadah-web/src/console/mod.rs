@@ -29,6 +29,7 @@
 //! | `/console/pengguna[/…]` | users, roles and their API tokens (see `users`) |
 //! | `/console/indeks/…` | SPBE self-assessments and the planner (see `assessments`) |
 //! | `/console/arsitektur/…` | SPBE architecture, roadmap, analyses, document (see `architecture`) |
+//! | `/console/arsitektur/pertukaran[/…]` | architecture files: downloads, upload, dry run, import (see `arch_exchange`) |
 //!
 //! # Modules
 //! `view`: the frame and generic views; `signin`: sign-in and sign-out; `registry`:
@@ -42,6 +43,7 @@
 //! Sessions, CSRF and throttling are in [`crate::session`], shared with later portals.
 
 mod agency_forms;
+mod arch_exchange;
 pub mod architecture;
 mod assessments;
 mod charts;
@@ -51,8 +53,8 @@ mod dashboard;
 mod forms;
 mod map_svg;
 mod openapi_doc;
-mod public_services;
 mod providers;
+mod public_services;
 mod records;
 mod registry;
 mod removal;
@@ -137,6 +139,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/sso", get(providers::providers))
         .merge(assessments::routes())
         .merge(architecture::routes())
+        .merge(arch_exchange::routes())
 }
 
 /// Public services, access rights, credentials and upstream credentials.

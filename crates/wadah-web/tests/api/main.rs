@@ -9,6 +9,7 @@ mod access_requests;
 mod access_rights;
 mod agencies;
 mod applications;
+mod arch_exchange;
 mod architecture;
 mod assessments;
 mod audit;

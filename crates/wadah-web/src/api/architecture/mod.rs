@@ -6,6 +6,7 @@
 pub mod analysis;
 pub(crate) mod checks;
 pub mod elements;
+pub mod exchange;
 pub mod live;
 pub mod reference;
 pub mod relations;
@@ -18,4 +19,5 @@ pub fn routes() -> Router<AppState> {
         .merge(relations::routes())
         .merge(reference::routes())
         .merge(analysis::routes())
+        .merge(exchange::routes())
 }
