@@ -2,7 +2,7 @@
 //! file that validates against The Open Group's XSD, and `wadah import archimate` reads it back
 //! into an empty data dir with the same counts of elements, relationships and properties (the
 //! second export is byte for byte the first). Hostile files get one clear line and change
-//! nothing.
+//! nothing. Archi's CSV files and the XLSX inventory workbook go through the same commands.
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // a test binary: failing loudly is the point
 
@@ -137,4 +137,67 @@ fn hostile_files_get_one_clear_line_and_change_nothing() {
     let export = wadah(&["export", "archimate", "--output", "-"], &data);
     let xml = String::from_utf8_lossy(&export.stdout);
     assert_eq!(count(&xml, "<element "), 0, "nothing was imported");
+}
+
+#[test]
+fn csv_and_xlsx_go_through_the_command_line_with_a_report_and_refuse_what_is_not_a_workbook() {
+    let demo_dir = tempfile::tempdir().unwrap();
+    Demo::start(demo_dir.path()).kill();
+    let out = tempfile::tempdir().unwrap();
+    let ok = |o: &std::process::Output| assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let counts = |data: &Path| {
+        let export = wadah(&["export", "archimate", "--output", "-"], data);
+        ok(&export);
+        let xml = String::from_utf8_lossy(&export.stdout).into_owned();
+        ["<element ", "<relationship ", "<property "].map(|n| count(&xml, n))
+    };
+
+    // Archi's three CSV files into an empty data dir: the same model comes back.
+    let csv_dir = out.path().join("csv");
+    ok(&wadah(
+        &["export", "csv", "--output", csv_dir.to_str().unwrap()],
+        demo_dir.path(),
+    ));
+    let empty = tempfile::tempdir().unwrap();
+    let import = wadah(&["import", "csv", csv_dir.to_str().unwrap()], empty.path());
+    ok(&import);
+    let report = String::from_utf8_lossy(&import.stdout);
+    assert!(report.contains("0 rejected"), "{report}");
+    assert_eq!(counts(empty.path()), counts(demo_dir.path()));
+
+    // One agency's workbook, read back as a dry run: every row accepted, nothing written.
+    let book = out.path().join("dinsos.xlsx");
+    ok(&wadah(
+        &[
+            "export",
+            "xlsx",
+            "--agency",
+            "dinsos",
+            "--output",
+            book.to_str().unwrap(),
+        ],
+        demo_dir.path(),
+    ));
+    let before = counts(demo_dir.path());
+    let dry = wadah(
+        &["import", "xlsx", "--dry-run", book.to_str().unwrap()],
+        demo_dir.path(),
+    );
+    ok(&dry);
+    let report = String::from_utf8_lossy(&dry.stdout);
+    assert!(
+        report.contains("0 rejected") && report.contains("nothing was written"),
+        "{report}"
+    );
+    assert_eq!(counts(demo_dir.path()), before);
+
+    // A file that is not a workbook: one clear line, nothing changed.
+    let bad = out.path().join("bad.xlsx");
+    std::fs::write(&bad, b"PK not really a zip").unwrap();
+    let refused = wadah(&["import", "xlsx", bad.to_str().unwrap()], demo_dir.path());
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("not a zip archive"), "{stderr}");
+    assert_eq!(counts(demo_dir.path()), before);
 }

@@ -1112,3 +1112,6 @@ arch-exchange-col-reasons = Reasons
 arch-exchange-status-accepted = accepted
 arch-exchange-status-skipped = skipped
 arch-exchange-status-rejected = rejected
+
+## lead (merge)
+arch-tab-exchange = Import and export

@@ -1096,3 +1096,6 @@ arch-exchange-col-reasons = Alasan
 arch-exchange-status-accepted = diterima
 arch-exchange-status-skipped = dilewati
 arch-exchange-status-rejected = ditolak
+
+## lead (merge)
+arch-tab-exchange = Impor dan ekspor

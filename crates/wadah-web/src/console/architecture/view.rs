@@ -90,6 +90,12 @@ fn tabs(ctx: &Ctx, period: Period, current: &str) -> Vec<Link> {
         label: ctx.t(key),
         current: path == current,
     })
+    .chain(std::iter::once(Link {
+        // The exchange page serves every period (its forms name one), so it sits outside them.
+        href: "/console/arsitektur/pertukaran".to_owned(),
+        label: ctx.t("arch-tab-exchange"),
+        current: false,
+    }))
     .collect()
 }
 
