@@ -276,3 +276,90 @@ fn logout_tokens_need_the_event_no_nonce_and_a_session_or_subject() {
     // An ID token is not a logout token.
     assert!(validate_logout_token(&sign(&k, "k1", &claims()), &keys, &expected()).is_err());
 }
+
+/// The length of the DER value whose length octets start at `at` (moved past them).
+fn der_length(der: &[u8], at: &mut usize) -> usize {
+    let first = der[*at];
+    *at += 1;
+    if first < 0x80 {
+        return usize::from(first);
+    }
+    let n = usize::from(first & 0x7f);
+    let len = der[*at..*at + n]
+        .iter()
+        .fold(0, |acc, b| (acc << 8) | usize::from(*b));
+    *at += n;
+    len
+}
+
+/// The DER values inside the SEQUENCE that `der` is: (tag, contents) each.
+fn der_items(der: &[u8]) -> Vec<(u8, &[u8])> {
+    let mut at = 1;
+    let end = der_length(der, &mut at) + at;
+    let mut items = Vec::new();
+    while at < end {
+        let tag = der[at];
+        at += 1;
+        let len = der_length(der, &mut at);
+        items.push((tag, &der[at..at + len]));
+        at += len;
+    }
+    items
+}
+
+/// The modulus and exponent of a PKCS#1 `RSAPublicKey`, leading zeros cut.
+fn rsa_components(der: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let ints: Vec<Vec<u8>> = der_items(der)
+        .into_iter()
+        .map(|(_, v)| v[v.iter().position(|b| *b != 0).unwrap_or(0)..].to_vec())
+        .collect();
+    (ints[0].clone(), ints[1].clone())
+}
+
+/// Identity providers sign with RSA (Keycloak's default RS256) and EdDSA too; each is checked
+/// against its own key type, and a forged payload is refused under either.
+#[test]
+fn rs256_and_eddsa_tokens_are_checked_with_their_own_keys() {
+    let rsa = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
+    let (n, e) = rsa_components(&rsa.public_key_raw());
+    let rsa_jwk: Jwk = serde_json::from_value(json!({
+        "kty": "RSA", "use": "sig", "alg": "RS256", "kid": "r1",
+        "n": URL_SAFE_NO_PAD.encode(n), "e": URL_SAFE_NO_PAD.encode(e),
+    }))
+    .unwrap();
+    // PKCS#8 wraps the PKCS#1 key that `from_rsa_der` takes in its OCTET STRING.
+    let pkcs8 = rsa.serialize_der();
+    let pkcs1 = der_items(&pkcs8)
+        .into_iter()
+        .find(|(tag, _)| *tag == 0x04)
+        .unwrap()
+        .1;
+    let rsa_key = EncodingKey::from_rsa_der(pkcs1);
+    let mut header = Header::new(Algorithm::RS256);
+    header.kid = Some("r1".into());
+    let rs256 = jsonwebtoken::encode(&header, &claims(), &rsa_key).unwrap();
+
+    let ed = rcgen::KeyPair::generate_for(&rcgen::PKCS_ED25519).unwrap();
+    let ed_jwk: Jwk = serde_json::from_value(json!({
+        "kty": "OKP", "crv": "Ed25519", "use": "sig", "alg": "EdDSA", "kid": "e1",
+        "x": URL_SAFE_NO_PAD.encode(ed.public_key_raw()),
+    }))
+    .unwrap();
+    let ed_key = EncodingKey::from_ed_der(&ed.serialize_der());
+    let mut header = Header::new(Algorithm::EdDSA);
+    header.kid = Some("e1".into());
+    let eddsa = jsonwebtoken::encode(&header, &claims(), &ed_key).unwrap();
+
+    let keys = [rsa_jwk, ed_jwk.clone()];
+    assert_eq!(check(&rs256, &keys).unwrap().sub, "248289761001");
+    assert_eq!(check(&eddsa, &keys).unwrap().sub, "248289761001");
+    for token in [&rs256, &eddsa] {
+        let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+        parts[1] = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&with(json!({"sub": "admin"}))).unwrap());
+        assert_eq!(check(&parts.join("."), &keys).unwrap_err(), TokenError::Signature);
+    }
+    // The RSA token's kid naming the Ed25519 key: the key type does not fit the algorithm.
+    let mut ed_as_r1 = ed_jwk;
+    ed_as_r1.common.key_id = Some("r1".into());
+    assert!(check(&rs256, &[ed_as_r1]).is_err());
+}
