@@ -20,7 +20,9 @@ pub const MAX_UNCOMPRESSED_BYTES: u64 = 128 * 1024 * 1024;
 pub enum ZipError {
     #[error("the file is larger than {} MiB", MAX_ARCHIVE_BYTES / 1024 / 1024)]
     TooLarge,
-    #[error("not a zip archive (an XLSX workbook is one): {0}")]
+    #[error(
+        "not a zip archive (an XLSX workbook is one, and so are Archi's three CSV files sent as one file): {0}"
+    )]
     NotZip(String),
     #[error("the archive has {0} entries; at most {MAX_ENTRIES} are accepted")]
     TooManyEntries(usize),

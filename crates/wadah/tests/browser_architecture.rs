@@ -123,6 +123,16 @@ async fn journey(client: Client, web: String, username: String, password: String
         "analysis",
     )
     .await;
+    page(
+        c,
+        axe,
+        &web,
+        &format!("{P}/referensi"),
+        "RAB.01.01",
+        "reference-codes",
+    )
+    .await;
+    page(c, axe, &web, "/console/arsitektur/pertukaran", "XLSX", "exchange").await;
 
     // The printable city document: every domain, the two diagrams, no console navigation.
     let text = page(

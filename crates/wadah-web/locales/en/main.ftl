@@ -1115,3 +1115,19 @@ arch-exchange-status-rejected = rejected
 
 ## lead (merge)
 arch-tab-exchange = Import and export
+arch-tab-reference = Reference codes
+arch-ref-title = Architecture reference codes
+arch-ref-intro = The national reference codes (levels 1–2, read-only) and the local codes below them that this government's architecture may use.
+arch-ref-caption = Reference codes of { $government }
+arch-ref-code = Code
+arch-ref-name = Name
+arch-ref-level = Level
+arch-ref-origin = Origin
+arch-ref-national = National
+arch-ref-local = Local
+arch-ref-new = New local code
+arch-ref-code-hint = Level 3 or deeper, under a code that exists, e.g. RAB.04.02.01.
+arch-ref-import = Import national codes
+arch-ref-file = Reference file (JSON)
+arch-ref-file-hint = The file's text as in referensi-arsitektur.json: {"{"}"entries": [{"{"}"code": "RAD.01", "name": "…", "level": 1{"}"}]{"}"}.
+arch-ref-file-invalid = This is not a reference file: it must be JSON with an "entries" list.

@@ -1099,3 +1099,19 @@ arch-exchange-status-rejected = ditolak
 
 ## lead (merge)
 arch-tab-exchange = Impor dan ekspor
+arch-tab-reference = Kode referensi
+arch-ref-title = Kode referensi arsitektur
+arch-ref-intro = Kode referensi nasional (level 1–2, hanya baca) dan kode lokal di bawahnya yang boleh dipakai arsitektur pemerintah ini.
+arch-ref-caption = Kode referensi { $government }
+arch-ref-code = Kode
+arch-ref-name = Nama
+arch-ref-level = Level
+arch-ref-origin = Asal
+arch-ref-national = Nasional
+arch-ref-local = Lokal
+arch-ref-new = Kode lokal baru
+arch-ref-code-hint = Level 3 atau lebih dalam, di bawah kode yang sudah ada, misalnya RAB.04.02.01.
+arch-ref-import = Impor kode nasional
+arch-ref-file = Berkas referensi (JSON)
+arch-ref-file-hint = Isi berkas seperti referensi-arsitektur.json: {"{"}"entries": [{"{"}"code": "RAD.01", "name": "…", "level": 1{"}"}]{"}"}.
+arch-ref-file-invalid = Ini bukan berkas referensi: harus JSON dengan daftar "entries".

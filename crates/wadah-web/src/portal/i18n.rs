@@ -198,6 +198,7 @@ mod tests {
             "to",
             "count",
             "period",
+            "government",
             "when",
             "requests",
             "errors",

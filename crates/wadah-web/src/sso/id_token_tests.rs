@@ -321,7 +321,7 @@ fn rsa_components(der: &[u8]) -> (Vec<u8>, Vec<u8>) {
 #[test]
 fn rs256_and_eddsa_tokens_are_checked_with_their_own_keys() {
     let rsa = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
-    let (n, e) = rsa_components(&rsa.public_key_raw());
+    let (n, e) = rsa_components(rsa.public_key_raw());
     let rsa_jwk: Jwk = serde_json::from_value(json!({
         "kty": "RSA", "use": "sig", "alg": "RS256", "kid": "r1",
         "n": URL_SAFE_NO_PAD.encode(n), "e": URL_SAFE_NO_PAD.encode(e),

@@ -482,3 +482,80 @@ async fn live_facts_show_what_the_gateway_saw_next_to_the_model(app: TestApp) {
         "{bpsdm}"
     );
 }
+
+api_test!(reference_codes_are_listed_and_the_platform_admin_adds_local_and_national_ones);
+async fn reference_codes_are_listed_and_the_platform_admin_adds_local_and_national_ones(app: TestApp) {
+    seed_demo(&app).await;
+    let admin = sign_in(&app, "admin").await;
+    let list = format!("{P}/referensi?pemerintah=bontang");
+    let page = get(&app, &admin, &list).await.ok().text();
+    assert!(page.contains("RAB.01.01") && page.contains("Pertahanan") && page.contains("Nasional"));
+    assert!(
+        page.contains("referensi/baru"),
+        "the platform admin is offered the form"
+    );
+
+    // A local code under a national one is added; a wrong parent and a bad format are named
+    // next to the code field, with what was typed kept.
+    let new = format!("{P}/referensi/baru");
+    let added = post(
+        &app,
+        &admin,
+        &new,
+        &[
+            ("pemerintah", "bontang"),
+            ("code", "RAB.01.01.07"),
+            ("name", "Bela negara kota"),
+        ],
+    )
+    .await
+    .status(303);
+    assert_eq!(added.headers["location"], list);
+    let page = get(&app, &admin, &list).await.ok().text();
+    assert!(page.contains("RAB.01.01.07") && page.contains("Bela negara kota") && page.contains("Lokal"));
+    for code in ["RAB.99.01.01", "bukan-kode"] {
+        let refused = post(
+            &app,
+            &admin,
+            &new,
+            &[("pemerintah", "bontang"), ("code", code), ("name", "Uji")],
+        )
+        .await
+        .status(422)
+        .text();
+        assert!(refused.contains(&format!(r#"value="{code}""#)), "{refused}");
+        assert!(refused.contains("aria-invalid"), "{refused}");
+    }
+
+    // National codes from the annex's JSON; text that is not such a file is refused by the field.
+    let national = format!("{P}/referensi/nasional");
+    let file = r#"{"entries": [{"code": "RAD.01", "name": "Data Pertahanan", "level": 1}]}"#;
+    post(&app, &admin, &national, &[("file", file)]).await.status(303);
+    let page = get(&app, &admin, &list).await.ok().text();
+    assert!(page.contains("RAD.01") && page.contains("Data Pertahanan"));
+    post(&app, &admin, &national, &[("file", "{not json")])
+        .await
+        .status(422);
+
+    // Agency admins and readers see the catalogue and change nothing.
+    let dinsos = sign_in(&app, "dinsos-admin").await;
+    let page = get(&app, &dinsos, &format!("{P}/referensi")).await.ok().text();
+    assert!(page.contains("RAB.01.01.07") && !page.contains("referensi/baru"));
+    get(&app, &dinsos, &new).await.status(403);
+    post(
+        &app,
+        &dinsos,
+        &new,
+        &[
+            ("pemerintah", "bontang"),
+            ("code", "RAB.01.01.08"),
+            ("name", "Uji"),
+        ],
+    )
+    .await
+    .status(403);
+    let auditor = sign_in(&app, "auditor").await;
+    post(&app, &auditor, &national, &[("file", file)])
+        .await
+        .status(403);
+}

@@ -332,8 +332,10 @@ fn archimate_result(dry_run: bool, importable: bool, report: wadah_exchange::Imp
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file"),
     responses((status = 200, description = "Imported, or importable (dry run)", body = ImportResult),
         (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
         (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 422, description = "Refused: the report (JSON) says which rows and why; an unreadable file is a `validation_failed` problem", body = ImportResult)),
+        (status = 422, description = "Refused: the report (JSON) says which rows and why; an unreadable file is a `validation_failed` problem",
+            content((ImportResult = "application/json"), (crate::error::Problem = "application/problem+json")))),
     security(("bearer" = [])))]
 pub async fn import_architecture_file(
     State(state): State<AppState>,

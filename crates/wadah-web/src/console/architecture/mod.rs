@@ -19,6 +19,7 @@
 //! | `…/{period}/relasi/{id}/hapus` | remove a relation (`POST`) |
 //! | `…/{period}/tujuan`, `…/peta-rencana`, `…/analisis` | goal tree, roadmap, analyses |
 //! | `…/{period}/laporan?instansi=` | the printable architecture document (own CSP) |
+//! | `…/{period}/referensi[/baru, /nasional]` | reference codes; new local code; national import |
 
 mod analysis;
 pub mod diagrams;
@@ -27,6 +28,7 @@ mod element_page;
 mod elements;
 mod goals;
 mod overview;
+mod reference;
 mod relation_form;
 pub mod report;
 mod roadmap;
@@ -74,6 +76,15 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{base}/peta-rencana"), get(roadmap::show))
         .route(&format!("{base}/analisis"), get(analysis::show))
         .route(&format!("{base}/laporan"), get(report::show))
+        .route(&format!("{base}/referensi"), get(reference::list))
+        .route(
+            &format!("{base}/referensi/baru"),
+            get(reference::new_local).post(reference::create_local),
+        )
+        .route(
+            &format!("{base}/referensi/nasional"),
+            get(reference::new_national).post(reference::import_national),
+        )
 }
 
 /// The RPJMD period holding `year` (five-year cycles from 2025, Bontang's current plan).

@@ -79,6 +79,7 @@ fn tabs(ctx: &Ctx, period: Period, current: &str) -> Vec<Link> {
         ("peta-rencana", "arch-tab-roadmap"),
         ("analisis", "arch-tab-analysis"),
         ("laporan", "arch-tab-report"),
+        ("referensi", "arch-tab-reference"),
     ]
     .into_iter()
     .map(|(path, key)| Link {
