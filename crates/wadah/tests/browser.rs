@@ -276,31 +276,7 @@ async fn developer_and_feedback_journey(c: &Client, web: &str, axe: &str) {
 /// screenshot and checked by axe-core), sees a form error next to its field, and signs out.
 #[test]
 fn the_console_works_in_a_real_browser_and_passes_the_accessibility_check() {
-    let Some(tools) = tools() else {
-        return;
-    };
-    let dir = tempfile::tempdir().expect("tempdir");
-    let demo = Demo::start(dir.path());
-    let web = demo.creds["web_url"].as_str().expect("web_url").to_owned();
-    let username = demo.creds["admin"]["username"]
-        .as_str()
-        .expect("admin username")
-        .to_owned();
-    let password = demo.creds["admin"]["password"]
-        .as_str()
-        .expect("admin password")
-        .to_owned();
-    let driver = Driver::start();
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    runtime.block_on(async {
-        let c = driver.browser().await;
-        let journey = tokio::spawn(console_journey(c.clone(), web, username, password, tools.axe)).await;
-        let _ = c.close().await;
-        if let Err(e) = journey {
-            std::panic::resume_unwind(e.into_panic());
-        }
-    });
-    demo.stop();
+    as_demo_admin(console_journey);
 }
 
 /// Opens `path`, checks a phrase, saves a screenshot and runs axe-core.

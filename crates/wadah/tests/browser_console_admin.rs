@@ -12,36 +12,11 @@ mod common;
 
 use fantoccini::{Client, Locator};
 
-use common::Demo;
 use common::browser::*;
 
 #[test]
 fn the_demo_admin_creates_a_user_in_a_real_browser_and_the_users_pages_pass_the_accessibility_check() {
-    let Some(tools) = tools() else {
-        return;
-    };
-    let dir = tempfile::tempdir().expect("tempdir");
-    let demo = Demo::start(dir.path());
-    let web = demo.creds["web_url"].as_str().expect("web_url").to_owned();
-    let username = demo.creds["admin"]["username"]
-        .as_str()
-        .expect("admin username")
-        .to_owned();
-    let password = demo.creds["admin"]["password"]
-        .as_str()
-        .expect("admin password")
-        .to_owned();
-    let driver = Driver::start();
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    runtime.block_on(async {
-        let c = driver.browser().await;
-        let journey = tokio::spawn(users_journey(c.clone(), web, username, password, tools.axe)).await;
-        let _ = c.close().await;
-        if let Err(e) = journey {
-            std::panic::resume_unwind(e.into_panic());
-        }
-    });
-    demo.stop();
+    as_demo_admin(users_journey);
 }
 
 async fn type_into(c: &Client, css: &str, text: &str) {

@@ -299,3 +299,38 @@ pub async fn sign_in_as(c: &Client, web: &str, username: &str, password: &str, n
         .expect("sign in");
     wait_away_from(c, "/console/masuk").await;
 }
+
+/// A browser journey as the demo's platform admin: starts the demo and a browser, runs
+/// `journey(browser, web URL, username, password, axe-core)`, closes the browser, stops the
+/// demo. A failing journey fails the test once the browser is closed. Without the tools it
+/// says so (and fails under `CI=true`, see [`tools`]).
+pub fn as_demo_admin<F, Fut>(journey: F)
+where
+    F: FnOnce(Client, String, String, String, String) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let Some(tools) = tools() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let demo = Demo::start(dir.path());
+    let web = demo.creds["web_url"].as_str().expect("web_url").to_owned();
+    let admin = |field: &str| {
+        demo.creds["admin"][field]
+            .as_str()
+            .expect("the demo admin's sign-in")
+            .to_owned()
+    };
+    let (username, password) = (admin("username"), admin("password"));
+    let driver = Driver::start();
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let c = driver.browser().await;
+        let outcome = tokio::spawn(journey(c.clone(), web, username, password, tools.axe)).await;
+        let _ = c.close().await;
+        if let Err(e) = outcome {
+            std::panic::resume_unwind(e.into_panic());
+        }
+    });
+    demo.stop();
+}
