@@ -610,3 +610,60 @@ async fn the_evidence_log_change_log_and_users_pages_follow_the_role(app: TestAp
     let developer = sign_in(&app, "dev-simpeg").await;
     get(&app, &developer, "/console/pengguna").await.status(403);
 }
+
+api_test!(the_sso_page_shows_providers_and_their_mapping_to_admins_and_auditors_and_never_a_secret);
+async fn the_sso_page_shows_providers_and_their_mapping_to_admins_and_auditors_and_never_a_secret(
+    app: TestApp,
+) {
+    use wadah_domain::user::Role;
+    use wadah_web::sso::client_auth::ClientAuth;
+    use wadah_web::sso::mapping::Mapping;
+    use wadah_web::sso::{ProviderConfig, SecretText, SsoConfig};
+    let mut config = WebConfig::default();
+    config.sso = SsoConfig {
+        public_url: "https://wadah.example.go.id".into(),
+        providers: vec![ProviderConfig {
+            id: "asn".into(),
+            name: "SSO ASN Nasional".into(),
+            // Nothing listens on the discard port: discovery is down.
+            issuer: "http://127.0.0.1:9/realms/asn".into(),
+            client_id: "wadah-bontang".into(),
+            client_auth: ClientAuth::SecretBasic(SecretText::new("rahasia-klien-uji")),
+            scopes: vec!["openid".into(), "profile".into()],
+            mapping: Mapping {
+                groups_claim: Some("groups".into()),
+                group_roles: vec![("opd-admin".into(), Role::AgencyAdmin)],
+                agency_claim: Some("opd".into()),
+                ..Mapping::default()
+            },
+        }],
+    };
+    let router = app.with_config(config);
+    let page = |s: &Session| {
+        app.get("/console/sso")
+            .header("cookie", &s.cookie)
+            .on(&router)
+            .send()
+    };
+    let admin = sign_in(&app, "admin").await;
+    let html = page(&admin).await.ok().text();
+    for shown in [
+        "SSO ASN Nasional",
+        "http://127.0.0.1:9/realms/asn",
+        "wadah-bontang",
+        "client_secret_basic",
+        "openid profile",
+        "opd-admin →",
+        "Tidak terjangkau",
+    ] {
+        assert!(html.contains(shown), "{shown}: {html}");
+    }
+    assert!(
+        !html.contains("rahasia-klien-uji"),
+        "the client secret is never shown"
+    );
+    let auditor = sign_in(&app, "auditor").await;
+    page(&auditor).await.ok();
+    let agency_admin = sign_in(&app, "dinsos-admin").await;
+    page(&agency_admin).await.status(403);
+}
