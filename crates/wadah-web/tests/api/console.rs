@@ -619,8 +619,7 @@ async fn the_sso_page_shows_providers_and_their_mapping_to_admins_and_auditors_a
     use wadah_web::sso::client_auth::ClientAuth;
     use wadah_web::sso::mapping::Mapping;
     use wadah_web::sso::{ProviderConfig, SecretText, SsoConfig};
-    let mut config = WebConfig::default();
-    config.sso = SsoConfig {
+    let sso = SsoConfig {
         public_url: "https://wadah.example.go.id".into(),
         providers: vec![ProviderConfig {
             id: "asn".into(),
@@ -638,7 +637,10 @@ async fn the_sso_page_shows_providers_and_their_mapping_to_admins_and_auditors_a
             },
         }],
     };
-    let router = app.with_config(config);
+    let router = app.with_config(WebConfig {
+        sso,
+        ..WebConfig::default()
+    });
     let page = |s: &Session| {
         app.get("/console/sso")
             .header("cookie", &s.cookie)
