@@ -192,11 +192,7 @@ pub async fn new_agency(State(state): State<AppState>, ctx: Ctx) -> Response {
 
 /// `POST /console/instansi/baru`.
 pub async fn create_agency(State(state): State<AppState>, lang: Lang, posted: Posted) -> Response {
-    let ctx = Ctx {
-        who: posted.who.clone(),
-        lang,
-        here: "/console/instansi/baru".to_owned(),
-    };
+    let ctx = Ctx::of_post(&posted.who, lang, "/console/instansi/baru".to_owned());
     if let Err(e) = ctx.who.caller().manage_platform() {
         return ctx.fail(&e);
     }
@@ -276,11 +272,7 @@ pub async fn update_agency(
     Path(raw): Path<String>,
     posted: Posted,
 ) -> Response {
-    let ctx = Ctx {
-        who: posted.who.clone(),
-        lang,
-        here: format!("/console/instansi/{raw}/ubah"),
-    };
+    let ctx = Ctx::of_post(&posted.who, lang, format!("/console/instansi/{raw}/ubah"));
     let Some([code]) = codes([&raw]) else {
         return ctx.not_found();
     };

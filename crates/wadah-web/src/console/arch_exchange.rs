@@ -514,11 +514,7 @@ pub async fn upload(State(state): State<AppState>, lang: Lang, request: Request)
 
 /// `POST /console/arsitektur/pertukaran/impor`: the confirmed import of a checked upload.
 pub async fn confirm(State(state): State<AppState>, lang: Lang, posted: Posted) -> Response {
-    let ctx = Ctx {
-        who: posted.who.clone(),
-        lang,
-        here: PAGE.to_owned(),
-    };
+    let ctx = Ctx::of_post(&posted.who, lang, PAGE.to_owned());
     let caller = ctx.who.caller();
     if let Err(e) = import_scope(&caller) {
         return ctx.fail(&e);

@@ -14,7 +14,7 @@ use wadah_domain::credential::{CredentialKind, CredentialSpec, IssuedCredential}
 
 use super::Ctx;
 use super::confirm::{Confirm, confirm, secret_once};
-use super::forms::{FormSpec, Kind, Problem, Values, here, parse, posted_ctx, problem_of, show, text, typed};
+use super::forms::{FormSpec, Kind, Problem, Values, here, parse, problem_of, show, text, typed};
 use super::registry::{application_href, codes};
 use super::view::{Cell, Field, Link, Page, Table, render};
 use crate::api;
@@ -223,7 +223,7 @@ pub async fn create(
     Path((agency, application)): Path<(String, String)>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, here(&uri));
+    let ctx = Ctx::of_post(&posted.who, lang, here(&uri));
     let Some([agency, application]) = codes([&agency, &application]) else {
         return ctx.not_found();
     };
@@ -328,7 +328,7 @@ pub async fn rotate(
     Path((agency, application, id)): Path<(String, String, String)>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, here(&uri));
+    let ctx = Ctx::of_post(&posted.who, lang, here(&uri));
     let Some([agency, application]) = codes([&agency, &application]).filter(|_| id.len() <= MAX_ID) else {
         return ctx.not_found();
     };
@@ -353,7 +353,7 @@ pub async fn revoke(
     Path((agency, application, id)): Path<(String, String, String)>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, here(&uri));
+    let ctx = Ctx::of_post(&posted.who, lang, here(&uri));
     let Some([agency, application]) = codes([&agency, &application]).filter(|_| id.len() <= MAX_ID) else {
         return ctx.not_found();
     };

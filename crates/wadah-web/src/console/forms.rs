@@ -375,15 +375,6 @@ pub(super) fn version(form: &FormData) -> Option<i64> {
     form.get("versi").parse().ok()
 }
 
-/// A [`Ctx`] for a posted form.
-pub(super) fn posted_ctx(posted: &Posted, lang: Lang, here: String) -> Ctx {
-    Ctx {
-        who: posted.who.clone(),
-        lang,
-        here,
-    }
-}
-
 pub(super) fn here(uri: &axum::http::Uri) -> String {
     uri.path().to_owned()
 }
@@ -422,7 +413,7 @@ pub async fn create_application(
     Path(agency): Path<String>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, here(&uri));
+    let ctx = Ctx::of_post(&posted.who, lang, here(&uri));
     let Some([agency]) = codes([&agency]) else {
         return ctx.not_found();
     };
@@ -495,7 +486,7 @@ pub async fn update_application(
     Path((agency, application)): Path<(String, String)>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, here(&uri));
+    let ctx = Ctx::of_post(&posted.who, lang, here(&uri));
     let Some([agency, code]) = codes([&agency, &application]) else {
         return ctx.not_found();
     };
@@ -593,7 +584,7 @@ pub async fn create_service(
     Path((agency, application)): Path<(String, String)>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, here(&uri));
+    let ctx = Ctx::of_post(&posted.who, lang, here(&uri));
     let Some([agency, application]) = codes([&agency, &application]) else {
         return ctx.not_found();
     };
@@ -675,7 +666,7 @@ pub async fn update_service(
     Path((agency, application, service)): Path<(String, String, String)>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, here(&uri));
+    let ctx = Ctx::of_post(&posted.who, lang, here(&uri));
     let Some([agency, application, code]) = codes([&agency, &application, &service]) else {
         return ctx.not_found();
     };

@@ -211,6 +211,16 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The context of a posted form: who sent it (checked by the form's extractor, CSRF
+    /// included) and the page it belongs to, for its error and refusal pages.
+    pub fn of_post(who: &SignedIn, lang: Lang, here: impl Into<String>) -> Self {
+        Self {
+            who: who.clone(),
+            lang,
+            here: here.into(),
+        }
+    }
+
     pub fn frame(&self, title: impl Into<String>) -> Frame {
         Frame::new(self.lang, title, &self.here, Some(&self.who))
     }

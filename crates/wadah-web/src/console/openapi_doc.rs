@@ -9,7 +9,7 @@ use serde_json::Value;
 use wadah_domain::service::{ServiceRef, ServiceSpec};
 
 use super::Ctx;
-use super::forms::{FormSpec, Kind, Problem, here, parse, posted_ctx, problem_of, show, version};
+use super::forms::{FormSpec, Kind, Problem, here, parse, problem_of, show, version};
 use super::registry::{codes, service_href};
 use super::view::Field;
 use crate::api;
@@ -75,7 +75,7 @@ pub async fn replace(
     Path((agency, application, service)): Path<(String, String, String)>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, here(&uri));
+    let ctx = Ctx::of_post(&posted.who, lang, here(&uri));
     let Some(key) = key_of((&agency, &application, &service)) else {
         return ctx.not_found();
     };

@@ -13,8 +13,8 @@ use wadah_domain::public_service::PublicServiceSpec;
 use super::Ctx;
 use super::confirm::{Confirm, confirm};
 use super::forms::{
-    FormSpec, Kind, Problem, Values, flatten, here, join_words, label, options, parse, posted_ctx,
-    problem_of, show, text, typed, version,
+    FormSpec, Kind, Problem, Values, flatten, here, join_words, label, options, parse, problem_of, show,
+    text, typed, version,
 };
 use super::registry::{agency_href, codes};
 use super::view::{Cell, Fact, Field, Link, Page, Table, render};
@@ -221,7 +221,7 @@ pub async fn create(
     Path(agency): Path<String>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, here(&uri));
+    let ctx = Ctx::of_post(&posted.who, lang, here(&uri));
     let Some([agency]) = codes([&agency]) else {
         return ctx.not_found();
     };
@@ -293,7 +293,7 @@ pub async fn update(
     Path((agency, code)): Path<(String, String)>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, here(&uri));
+    let ctx = Ctx::of_post(&posted.who, lang, here(&uri));
     let Some([agency, code]) = codes([&agency, &code]) else {
         return ctx.not_found();
     };
@@ -386,7 +386,7 @@ pub async fn delete(
     Path((agency, code)): Path<(String, String)>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, here(&uri));
+    let ctx = Ctx::of_post(&posted.who, lang, here(&uri));
     let Some([agency, code]) = codes([&agency, &code]) else {
         return ctx.not_found();
     };

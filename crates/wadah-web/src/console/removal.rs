@@ -9,7 +9,7 @@ use wadah_domain::service::ServiceRef;
 
 use super::Ctx;
 use super::confirm::{Confirm, confirm};
-use super::forms::{here, options, posted_ctx};
+use super::forms::{here, options};
 use super::registry::{agency_href, application_href, codes, service_href};
 use super::view::Field;
 use crate::api;
@@ -79,7 +79,7 @@ pub async fn delete_application(
     Path((agency, application)): Path<(String, String)>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, here(&uri));
+    let ctx = Ctx::of_post(&posted.who, lang, here(&uri));
     let Some([agency, code]) = codes([&agency, &application]) else {
         return ctx.not_found();
     };
@@ -144,7 +144,7 @@ pub async fn delete_service(
     Path((agency, application, service)): Path<(String, String, String)>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, here(&uri));
+    let ctx = Ctx::of_post(&posted.who, lang, here(&uri));
     let Some([agency, application, code]) = codes([&agency, &application, &service]) else {
         return ctx.not_found();
     };

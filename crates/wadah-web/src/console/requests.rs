@@ -161,11 +161,7 @@ pub async fn decide(
     Path(id): Path<String>,
     posted: Posted,
 ) -> Response {
-    let ctx = Ctx {
-        who: posted.who.clone(),
-        lang,
-        here: format!("/console/permohonan/{id}"),
-    };
+    let ctx = Ctx::of_post(&posted.who, lang, format!("/console/permohonan/{id}"));
     if id.len() > 64 {
         return ctx.not_found();
     }

@@ -14,8 +14,8 @@ use wadah_domain::service::ServiceRef;
 use super::Ctx;
 use super::confirm::{Confirm, confirm};
 use super::forms::{
-    FormSpec, Kind, Problem, Values, flatten, here, join_words, label, parse, posted_ctx, problem_of, show,
-    text, typed, version,
+    FormSpec, Kind, Problem, Values, flatten, here, join_words, label, parse, problem_of, show, text, typed,
+    version,
 };
 use super::registry::{codes, service_href};
 use super::view::{Cell, Field, Link, Page, Table, render};
@@ -272,7 +272,7 @@ pub async fn create(
     Path((agency, application, code)): Path<(String, String, String)>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, here(&uri));
+    let ctx = Ctx::of_post(&posted.who, lang, here(&uri));
     let key = match service(&state, &ctx, (&agency, &application, &code)).await {
         Ok(k) => k,
         Err(r) => return r,
@@ -341,7 +341,7 @@ pub async fn update(
     Path((agency, application, code, id)): Path<(String, String, String, String)>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, here(&uri));
+    let ctx = Ctx::of_post(&posted.who, lang, here(&uri));
     let key = match service(&state, &ctx, (&agency, &application, &code)).await {
         Ok(k) => k,
         Err(r) => return r,
@@ -436,7 +436,7 @@ pub async fn revoke(
     Path((agency, application, code, id)): Path<(String, String, String, String)>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, here(&uri));
+    let ctx = Ctx::of_post(&posted.who, lang, here(&uri));
     let key = match service(&state, &ctx, (&agency, &application, &code)).await {
         Ok(k) => k,
         Err(r) => return r,

@@ -13,7 +13,7 @@ use wadah_domain::upstream::{UpstreamCredentialPublic, UpstreamCredentialSpec};
 
 use super::Ctx;
 use super::confirm::{Confirm, confirm};
-use super::forms::{Problem, here, options, posted_ctx, problem_of};
+use super::forms::{Problem, here, options, problem_of};
 use super::registry::{codes, service_href};
 use super::view::{Fact, Field, FormPage, Link, Page, render};
 use crate::api;
@@ -234,7 +234,7 @@ pub async fn set(
     Path((agency, application, service)): Path<(String, String, String)>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, here(&uri));
+    let ctx = Ctx::of_post(&posted.who, lang, here(&uri));
     let Some(key) = key_of((&agency, &application, &service)) else {
         return ctx.not_found();
     };
@@ -308,7 +308,7 @@ pub async fn remove(
     Path((agency, application, service)): Path<(String, String, String)>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, here(&uri));
+    let ctx = Ctx::of_post(&posted.who, lang, here(&uri));
     let Some(key) = key_of((&agency, &application, &service)) else {
         return ctx.not_found();
     };

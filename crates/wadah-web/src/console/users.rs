@@ -331,14 +331,6 @@ fn with_problem(mut page: FormPage, problem: (Option<String>, String)) -> Respon
     render(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
-fn posted_ctx(posted: &Posted, lang: Lang, here: String) -> Ctx {
-    Ctx {
-        who: posted.who.clone(),
-        lang,
-        here,
-    }
-}
-
 /// `GET /console/pengguna/baru`.
 pub async fn new_user(State(state): State<AppState>, ctx: Ctx) -> Response {
     if !manages_users(&ctx) {
@@ -393,7 +385,7 @@ async fn set_password(
 
 /// `POST /console/pengguna/baru`: the account, then its first password, shown once.
 pub async fn create_user(State(state): State<AppState>, lang: Lang, posted: Posted) -> Response {
-    let ctx = posted_ctx(&posted, lang, "/console/pengguna/baru".to_owned());
+    let ctx = Ctx::of_post(&posted.who, lang, "/console/pengguna/baru".to_owned());
     let values = typed(&posted.form);
     let again = |agencies, problem| {
         let page = form_page(
@@ -735,7 +727,7 @@ pub async fn update(
     Path(raw): Path<String>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, format!("/console/pengguna/{raw}"));
+    let ctx = Ctx::of_post(&posted.who, lang, format!("/console/pengguna/{raw}"));
     let Some(username) = username_of(&raw) else {
         return ctx.not_found();
     };
@@ -777,7 +769,7 @@ pub async fn set_enabled(
     Path(raw): Path<String>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, format!("/console/pengguna/{raw}"));
+    let ctx = Ctx::of_post(&posted.who, lang, format!("/console/pengguna/{raw}"));
     let Some(username) = username_of(&raw) else {
         return ctx.not_found();
     };
@@ -820,7 +812,7 @@ pub async fn reset_password(
     Path(raw): Path<String>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, format!("/console/pengguna/{raw}"));
+    let ctx = Ctx::of_post(&posted.who, lang, format!("/console/pengguna/{raw}"));
     let Some(username) = username_of(&raw) else {
         return ctx.not_found();
     };
@@ -844,7 +836,7 @@ pub async fn create_token(
     Path(raw): Path<String>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, format!("/console/pengguna/{raw}"));
+    let ctx = Ctx::of_post(&posted.who, lang, format!("/console/pengguna/{raw}"));
     let Some(username) = username_of(&raw) else {
         return ctx.not_found();
     };
@@ -912,7 +904,7 @@ pub async fn revoke_token(
     Path((raw, id)): Path<(String, String)>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, format!("/console/pengguna/{raw}"));
+    let ctx = Ctx::of_post(&posted.who, lang, format!("/console/pengguna/{raw}"));
     let Some(username) = username_of(&raw).filter(|_| !id.is_empty() && id.len() <= 64) else {
         return ctx.not_found();
     };

@@ -436,14 +436,6 @@ pub async fn new_element(
     show(&ctx, &key, &lookup(&values), None)
 }
 
-fn posted_ctx(posted: &Posted, lang: Lang, uri: &axum::http::Uri) -> Ctx {
-    Ctx {
-        who: posted.who.clone(),
-        lang,
-        here: uri.path().to_owned(),
-    }
-}
-
 /// `POST …/instansi/{agency}/elemen/baru?jenis=`.
 pub async fn create_element(
     State(state): State<AppState>,
@@ -453,7 +445,7 @@ pub async fn create_element(
     kind: Result<Query<KindParam>, QueryRejection>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, &uri);
+    let ctx = Ctx::of_post(&posted.who, lang, uri.path());
     let Some(key) = new_key(&period, &agency, kind) else {
         return ctx.not_found();
     };
@@ -526,7 +518,7 @@ pub async fn update_element(
     Path((period, agency, code)): Path<(String, String, String)>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, &uri);
+    let ctx = Ctx::of_post(&posted.who, lang, uri.path());
     let Some(key) = element_key(&period, &agency, &code) else {
         return ctx.not_found();
     };
@@ -569,7 +561,7 @@ pub async fn delete_element(
     Path((period, agency, code)): Path<(String, String, String)>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, &uri);
+    let ctx = Ctx::of_post(&posted.who, lang, uri.path());
     let Some(key) = element_key(&period, &agency, &code) else {
         return ctx.not_found();
     };

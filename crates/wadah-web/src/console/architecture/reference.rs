@@ -171,14 +171,6 @@ pub async fn new_local(
     }
 }
 
-fn posted_ctx(posted: &Posted, lang: Lang, uri: &Uri) -> Ctx {
-    Ctx {
-        who: posted.who.clone(),
-        lang,
-        here: uri.path().to_owned(),
-    }
-}
-
 /// Puts the API's refusal next to its field (`code` or `name`), or above the form.
 fn with_error(mut form: FormPage, error: &ApiError) -> Response {
     let field = match error.problem().field.as_deref() {
@@ -202,7 +194,7 @@ pub async fn create_local(
     Path(period): Path<String>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, &uri);
+    let ctx = Ctx::of_post(&posted.who, lang, uri.path());
     let Some(period) = period_of(&period) else {
         return ctx.not_found();
     };
@@ -279,7 +271,7 @@ pub async fn import_national(
     Path(period): Path<String>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, &uri);
+    let ctx = Ctx::of_post(&posted.who, lang, uri.path());
     let Some(period) = period_of(&period) else {
         return ctx.not_found();
     };

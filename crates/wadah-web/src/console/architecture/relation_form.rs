@@ -19,14 +19,6 @@ use crate::portal::Lang;
 use crate::session::Posted;
 use crate::state::AppState;
 
-fn posted_ctx(posted: &Posted, lang: Lang, uri: &Uri) -> Ctx {
-    Ctx {
-        who: posted.who.clone(),
-        lang,
-        here: uri.path().to_owned(),
-    }
-}
-
 /// `POST …/instansi/{agency}/elemen/{code}/relasi`: relate the element to another.
 pub async fn create(
     State(state): State<AppState>,
@@ -35,7 +27,7 @@ pub async fn create(
     Path((period, agency, code)): Path<(String, String, String)>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, &uri);
+    let ctx = Ctx::of_post(&posted.who, lang, uri.path());
     let (Some(period), Some([agency, code])) = (period_of(&period), codes([&agency, &code])) else {
         return ctx.not_found();
     };
@@ -114,7 +106,7 @@ pub async fn delete(
     Path((period, id)): Path<(String, String)>,
     posted: Posted,
 ) -> Response {
-    let ctx = posted_ctx(&posted, lang, &uri);
+    let ctx = Ctx::of_post(&posted.who, lang, uri.path());
     let Some(period) = period_of(&period).filter(|_| !id.is_empty() && id.len() <= 128) else {
         return ctx.not_found();
     };

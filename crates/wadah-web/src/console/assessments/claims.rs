@@ -286,11 +286,11 @@ pub async fn save_indicator(
     Path((id, number)): Path<(String, String)>,
     posted: Posted,
 ) -> Response {
-    let ctx = Ctx {
-        who: posted.who.clone(),
+    let ctx = Ctx::of_post(
+        &posted.who,
         lang,
-        here: format!("/console/indeks/{id}/indikator/{number}"),
-    };
+        format!("/console/indeks/{id}/indikator/{number}"),
+    );
     let (Some(id), Some(number)) = (checked_id(&id), number_of(&number)) else {
         return ctx.not_found();
     };
@@ -386,11 +386,7 @@ pub async fn move_to(
     Path(id): Path<String>,
     posted: Posted,
 ) -> Response {
-    let ctx = Ctx {
-        who: posted.who.clone(),
-        lang,
-        here: format!("/console/indeks/{id}"),
-    };
+    let ctx = Ctx::of_post(&posted.who, lang, format!("/console/indeks/{id}"));
     let Some(id) = checked_id(&id) else {
         return ctx.not_found();
     };

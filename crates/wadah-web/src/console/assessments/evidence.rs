@@ -137,11 +137,11 @@ pub async fn upload_file(
     mut posted: PostedMultipart,
 ) -> Response {
     let lang = posted.lang;
-    let ctx = Ctx {
-        who: posted.who.clone(),
+    let ctx = Ctx::of_post(
+        &posted.who,
         lang,
-        here: format!("/console/indeks/{id}/indikator/{number}"),
-    };
+        format!("/console/indeks/{id}/indikator/{number}"),
+    );
     let Ok(up) = read_upload(&mut posted.multipart).await else {
         return crate::session::SessionRejection::BadForm(lang).into_response();
     };
@@ -271,11 +271,11 @@ pub async fn add_link(
     Path((id, number)): Path<(String, String)>,
     posted: Posted,
 ) -> Response {
-    let ctx = Ctx {
-        who: posted.who.clone(),
+    let ctx = Ctx::of_post(
+        &posted.who,
         lang,
-        here: format!("/console/indeks/{id}/indikator/{number}"),
-    };
+        format!("/console/indeks/{id}/indikator/{number}"),
+    );
     let (Some(id), Some(number)) = (
         checked_id(&id),
         number.parse::<u32>().ok().filter(|n| (1..=1000).contains(n)),

@@ -261,11 +261,7 @@ pub async fn to_roadmap(
     Path(id): Path<String>,
     posted: Posted,
 ) -> Response {
-    let ctx = Ctx {
-        who: posted.who.clone(),
-        lang,
-        here: format!("/console/indeks/{id}/rencana"),
-    };
+    let ctx = Ctx::of_post(&posted.who, lang, format!("/console/indeks/{id}/rencana"));
     let Some(id) = checked_id(&id) else {
         return ctx.not_found();
     };

@@ -117,11 +117,7 @@ pub async fn confirm(
     Path((id, number)): Path<(String, u32)>,
     posted: Posted,
 ) -> Response {
-    let ctx = Ctx {
-        who: posted.who.clone(),
-        lang,
-        here: format!("/console/indeks/{id}/saran"),
-    };
+    let ctx = Ctx::of_post(&posted.who, lang, format!("/console/indeks/{id}/saran"));
     let Some(id) = checked_id(&id) else {
         return ctx.not_found();
     };
