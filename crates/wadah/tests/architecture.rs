@@ -162,7 +162,7 @@ fn csv_and_xlsx_go_through_the_command_line_with_a_report_and_refuse_what_is_not
     let import = wadah(&["import", "csv", csv_dir.to_str().unwrap()], empty.path());
     ok(&import);
     let report = String::from_utf8_lossy(&import.stdout);
-    assert!(report.contains("0 rejected"), "{report}");
+    assert!(report.contains(", 0 rejected"), "{report}");
     assert_eq!(counts(empty.path()), counts(demo_dir.path()));
 
     // One agency's workbook, read back as a dry run: every row accepted, nothing written.
@@ -186,7 +186,7 @@ fn csv_and_xlsx_go_through_the_command_line_with_a_report_and_refuse_what_is_not
     ok(&dry);
     let report = String::from_utf8_lossy(&dry.stdout);
     assert!(
-        report.contains("0 rejected") && report.contains("nothing was written"),
+        report.contains(", 0 rejected") && report.contains("nothing was written"),
         "{report}"
     );
     assert_eq!(counts(demo_dir.path()), before);
