@@ -28,8 +28,10 @@ fn sigterm_drains_a_slow_request_in_flight_and_flushes_the_evidence_log() {
     let key = demo.key("diskominfo", "dashboard-kota");
     repoint(&demo, SERVICE, &upstream);
     let (gateway, web) = (demo.gateway_addr(), demo.web_addr());
+    // The demo's own sample upstream also answers 200 for `/fast`, so only the test
+    // upstream's body proves that the new route is live.
     within(Duration::from_secs(10), || {
-        http(&gateway, "GET", "/bpsdm/simpeg/pegawai/fast", Some(&key), None).0 == 200
+        http(&gateway, "GET", "/bpsdm/simpeg/pegawai/fast", Some(&key), None).2["answer"] == "fast"
     })
     .expect("the gateway forwards to the test upstream");
     assert_eq!(http(&web, "GET", "/readyz", None, None).0, 200);
@@ -70,8 +72,9 @@ fn sigterm_drains_a_slow_request_in_flight_and_flushes_the_evidence_log() {
     );
     assert!(closed.is_some(), "the gateway stopped accepting");
 
-    let (status, head, _) = in_flight.join().unwrap();
+    let (status, head, body) = in_flight.join().unwrap();
     assert_eq!(status, 200, "the request in flight completed: {head}");
+    assert_eq!(body["answer"], "slow", "the upstream's own answer came back");
     let request_id = head
         .lines()
         .find_map(|l| l.strip_prefix("x-request-id:"))
@@ -128,12 +131,12 @@ fn serve(stream: TcpStream, arrived: &mpsc::Sender<()>, released: &std::sync::Mu
         let body = if slow {
             let _ = arrived.send(());
             let _ = released.lock().unwrap().recv_timeout(Duration::from_secs(60));
-            "slow!"
+            r#"{"answer":"slow"}"#
         } else {
-            "fast!"
+            r#"{"answer":"fast"}"#
         };
         let answer = format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{body}",
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
             body.len()
         );
         if stream.write_all(answer.as_bytes()).is_err() {
