@@ -93,7 +93,7 @@ impl WebApps {
     /// streams the answer back. Unsafe paths are refused with 400 `invalid_path`.
     pub async fn forward(&self, visit: WebVisit, req: Request) -> Response {
         let gw = self.shared.as_ref();
-        let id = crate::request_id::fresh(gw.random.as_ref());
+        let id = crate::request_id::fresh(gw.random.as_ref(), gw.clock.now());
         let mut ctx = crate::ctx::RequestCtx::new(id, visit.client, gw.clock.now());
         let route = Arc::new(self.route(&visit));
         ctx.route = Some(route);

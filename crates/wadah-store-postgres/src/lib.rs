@@ -44,6 +44,7 @@ pub const ENGINE: Engine = Engine {
     single_writer: false,
     is_unavailable,
     change_notice: Some("NOTIFY wadah_registry"),
+    numbered_placeholders: true,
 };
 
 /// SQLSTATE classes that mean "cannot reach or cannot write right now": connection exception

@@ -85,7 +85,7 @@ pub(crate) async fn index(store: &SqlStore, batch: &AuditBatch) -> StoreResult<(
     let entries = batch.entries.iter().filter(|e| e.sequence() >= from);
     let (rows, late) = pair(entries);
     for chunk in rows.chunks(ROWS_PER_INSERT) {
-        insert_rows(&batch.node, chunk)?
+        insert_rows(&batch.node, chunk, store.engine.numbered_placeholders)?
             .execute(&mut *tx)
             .await
             .map_err(|e| store.db(e))?;
@@ -153,7 +153,7 @@ fn pair<'a>(entries: impl Iterator<Item = &'a AuditEntry>) -> (Vec<Row<'a>>, Vec
 }
 
 /// One multi-row `INSERT` of exchanges (with their outcomes where known).
-fn insert_rows(node: &str, rows: &[Row<'_>]) -> StoreResult<crate::tx::Q> {
+fn insert_rows(node: &str, rows: &[Row<'_>], numbered: bool) -> StoreResult<crate::tx::Q> {
     const COLUMNS: usize = 24;
     let mut sql = String::from(
         "INSERT INTO audit_exchanges (node, sequence, request_id, at, consumer_agency, \
@@ -167,7 +167,11 @@ fn insert_rows(node: &str, rows: &[Row<'_>]) -> StoreResult<crate::tx::Q> {
             if c > 0 {
                 sql.push_str(", ");
             }
-            sql.push_str(&format!("${}", r * COLUMNS + c + 1));
+            if numbered {
+                sql.push_str(&format!("${}", r * COLUMNS + c + 1));
+            } else {
+                sql.push('?');
+            }
         }
         sql.push(')');
     }

@@ -36,6 +36,7 @@ pub const ENGINE: Engine = Engine {
     single_writer: true,
     is_unavailable,
     change_notice: None,
+    numbered_placeholders: false,
 };
 
 /// Primary result codes that mean "cannot reach or cannot write": busy/locked, out of memory,
