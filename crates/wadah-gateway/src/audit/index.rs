@@ -8,7 +8,7 @@
 //! stops (logging why) rather than index records that do not follow the position it knows.
 
 use std::fs::File;
-use std::io::{Read as _, Seek as _, SeekFrom};
+use std::io::{BufReader, Read, Seek as _, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -26,8 +26,11 @@ use crate::metrics;
 
 /// The most records one batch (one store transaction) carries.
 const MAX_BATCH: usize = 1000;
-/// The most bytes read from a segment per batch.
-const MAX_READ: u64 = 8 * 1024 * 1024;
+/// The read buffer over a segment file.
+const READ_BUFFER: usize = 64 * 1024;
+/// The longest record encoding the indexer accepts (a record is far smaller: a longer length
+/// can only be damage, and must not become an allocation).
+const MAX_RECORD: u64 = 8 * 1024 * 1024;
 
 /// Where the indexer is in the files.
 #[derive(Debug, Clone)]
@@ -199,59 +202,97 @@ fn first_sequence(path: &Path) -> Option<u64> {
 
 /// Reads up to [`MAX_BATCH`] records after `from` and before `limit`, moving on to the next
 /// segment when this one is done; answers the index entries and the cursor after them.
+///
+/// Frames are read one by one through a small buffer, so a batch reads what it indexes and
+/// no more: reading ahead to the end of the segment each time (as an earlier version did)
+/// read the same megabytes once per batch while the indexer followed a busy log.
 fn read_batch(dir: &Path, node: &str, from: Cursor, limit: u64) -> Result<(Vec<AuditEntry>, Cursor), String> {
     let mut cursor = from;
     let mut entries = Vec::new();
     let mut passed = 0;
+    let mut frame = Vec::new();
     while passed < MAX_BATCH && cursor.next < limit {
-        let mut file =
+        let file =
             File::open(&cursor.path).map_err(|e| format!("cannot open {}: {e}", cursor.path.display()))?;
+        let mut file = BufReader::with_capacity(READ_BUFFER, file);
         file.seek(SeekFrom::Start(cursor.offset))
             .map_err(|e| e.to_string())?;
-        let mut buf = Vec::new();
-        file.take(MAX_READ)
-            .read_to_end(&mut buf)
-            .map_err(|e| e.to_string())?;
-        let mut at = 0usize;
+        let mut ended_cleanly = false;
         while passed < MAX_BATCH && cursor.next < limit {
-            let Some(len) = buf
-                .get(at..at + 4)
-                .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
-            else {
-                break;
-            };
-            let Some(body) = buf.get(at + 4..at + 4 + len + 32) else {
-                break;
-            };
-            let frame = segment::RawFrame {
+            let mut len = [0u8; 4];
+            match read_full(&mut file, &mut len) {
+                Ok(Full::Read) => {}
+                Ok(Full::End) => {
+                    ended_cleanly = true;
+                    break;
+                }
+                Ok(Full::Partial) => break,
+                Err(e) => return Err(format!("cannot read {}: {e}", cursor.path.display())),
+            }
+            let len = u32::from_be_bytes(len) as usize;
+            if len as u64 > MAX_RECORD {
+                return Err(format!(
+                    "{} record {}: declares {len} bytes, more than a record can have",
+                    cursor.path.display(),
+                    cursor.next
+                ));
+            }
+            frame.resize(len + 32, 0);
+            match read_full(&mut file, &mut frame) {
+                Ok(Full::Read) => {}
+                Ok(_) => break,
+                Err(e) => return Err(format!("cannot read {}: {e}", cursor.path.display())),
+            }
+            let raw = segment::RawFrame {
                 offset: cursor.offset,
-                encoding: &body[..len],
-                hash: Sha256Hash(body[len..].try_into().unwrap_or_default()),
+                encoding: &frame[..len],
+                hash: Sha256Hash(frame[len..].try_into().unwrap_or_default()),
             };
-            let record = segment::check(&frame, &cursor.prev, cursor.next)
+            let record = segment::check(&raw, &cursor.prev, cursor.next)
                 .map_err(|why| format!("{} record {}: {why}", cursor.path.display(), cursor.next))?;
             if let Some(entry) = entry(node, &record) {
                 entries.push(entry);
             }
-            cursor.prev = frame.hash;
+            cursor.prev = raw.hash;
             cursor.next += 1;
             cursor.offset += (4 + len + 32) as u64;
-            at += 4 + len + 32;
             passed += 1;
         }
-        if at == buf.len() && (buf.len() as u64) < MAX_READ && cursor.next < limit {
-            // This segment is done: the records up to `limit` continue in the next one.
-            let path = dir.join(segment::file_name(cursor.next));
-            if !path.exists() || path == cursor.path {
-                break;
-            }
-            cursor.path = path;
-            cursor.offset = segment::HEADER_LEN as u64;
-        } else if at == 0 {
+        if !(ended_cleanly && cursor.next < limit) {
             break;
         }
+        // This segment is done: the records up to `limit` continue in the next one.
+        let path = dir.join(segment::file_name(cursor.next));
+        if !path.exists() || path == cursor.path {
+            break;
+        }
+        cursor.path = path;
+        cursor.offset = segment::HEADER_LEN as u64;
     }
     Ok((entries, cursor))
+}
+
+/// How a read of an exact length ended.
+enum Full {
+    Read,
+    /// At the end of the file, nothing read: the segment ends here.
+    End,
+    /// Part of it: the rest is not written yet.
+    Partial,
+}
+
+fn read_full(file: &mut impl Read, buf: &mut [u8]) -> std::io::Result<Full> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(&mut buf[filled..]) {
+            Ok(0) if filled == 0 => return Ok(Full::End),
+            Ok(0) => return Ok(Full::Partial),
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(Full::Read)
 }
 
 fn hex(h: &Sha256Hash) -> String {

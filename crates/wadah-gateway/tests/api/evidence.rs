@@ -3,8 +3,8 @@
 use std::collections::HashSet;
 
 use wadah_domain::audit::RecordBody;
-use wadah_gateway::AuditDurability;
 use wadah_gateway::audit::{segment, verify};
+use wadah_gateway::{AuditDurability, GatewayConfig};
 
 use wadah_domain::policy::AuditScope;
 use wadah_store::{AuditFilter, PageRequest};
@@ -224,5 +224,63 @@ async fn a_consumer_that_hangs_up_still_leaves_an_outcome() {
     assert_eq!(
         verify::verify(&gw.audit_dir, &trust(&gw).await).unwrap().damage,
         None
+    );
+}
+
+/// The indexer follows the log across segment files and across batches: with tiny segments,
+/// every exchange is indexed once, complete, and the position ends at the log's head.
+#[tokio::test]
+async fn the_index_follows_the_log_across_many_small_segments() {
+    let gw = spawn_with(Options {
+        durability: AuditDurability::Async,
+        tune: |c: &mut GatewayConfig| c.segment_bytes = 4096,
+        ..Options::default()
+    })
+    .await;
+    const CALLS: usize = 120;
+    for i in 0..CALLS {
+        let path = format!("/bpsdm/simpeg/pegawai/pegawai/{i}");
+        assert_eq!(gw.get(&path, Some(&gw.dashboard)).await.status, 200);
+    }
+    let passed = gw.audit.index_now().await.unwrap();
+    let segments = std::fs::read_dir(&gw.audit_dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".log")
+        })
+        .count();
+    assert!(segments > 10, "the log spans many segments: {segments}");
+    assert!(
+        passed >= 2 * CALLS as u64,
+        "admissions and outcomes passed: {passed}"
+    );
+    let all = AuditFilter::scoped(AuditScope::All);
+    let page = gw
+        .store
+        .search_audit(&all, &PageRequest::first(500))
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), CALLS);
+    let mut paths: Vec<&str> = page.items.iter().map(|i| i.path.as_str()).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    assert_eq!(paths.len(), CALLS, "each exchange once");
+    assert!(
+        page.items
+            .iter()
+            .all(|i| i.outcome.as_ref().map(|o| o.status) == Some(200)),
+        "every outcome is indexed"
+    );
+    let positions = gw.store.audit_positions().await.unwrap();
+    assert_eq!(positions.len(), 1, "{positions:?}");
+    let records = records(&gw.audit_dir);
+    assert_eq!(
+        positions[0].1.next_sequence,
+        records.len() as u64,
+        "the index reached the head"
     );
 }
