@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Where the gateway's time goes: CPU per forwarded request and memory, for one or more builds
+# side by side in one run (to compare a change against the build before it).
+#
+#   BINS="/var/tmp/wadah-before /var/tmp/wadah-after" ROUNDS=2 bench/gateway-cpu.sh
+#   PERF=1 BINS=target/release/wadah bench/gateway-cpu.sh    # also a perf profile per build
+#
+# For each build (alternating, ROUNDS times, so drift on the machine hits every build alike):
+# `wadah demo` with the evidence log in MODE (async by default), the BPSDM `pegawai` service
+# pointed at a one-worker nginx answering from memory, then wrk -t2 -c64 for DURATION with the
+# demo consumer's API key. Printed per run: requests/s; the wadah process's CPU time (user +
+# system, from /proc) divided by the requests served, in µs; RSS when idle after that load, and
+# with 1,000 keep-alive connections open (each sending one request a second).
+# bench/gateway.sh is the benchmark against nginx; this script is for finding and checking
+# the gateway's own costs. With PERF=1, `perf report -i WORK/perf-N.data` shows the profile.
+#
+# Needs wrk, nginx, curl and jq (and perf for PERF=1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MODE="${MODE:-async}"
+DURATION="${DURATION:-10s}"
+ROUNDS="${ROUNDS:-1}"
+BINS="${BINS:-${CARGO_TARGET_DIR:-/var/tmp/wadah-target}/release/wadah}"
+UP_PORT="${UP_PORT:-18190}"
+WEB_PORT="${WEB_PORT:-18192}"
+GW_PORT="${GW_PORT:-18193}"
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+for tool in wrk curl jq "$NGINX"; do
+  command -v "$tool" >/dev/null || {
+    echo "bench/gateway-cpu.sh needs $tool (bench/gateway.sh installs them as root)" >&2
+    exit 1
+  }
+done
+ulimit -n 65536 2>/dev/null || ulimit -n 4096
+WORK="$(mktemp -d "${TMPDIR:-/var/tmp}/wadah-gw-cpu.XXXXXX")"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [ "${PERF:-0}" = 1 ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+mkdir -p "$WORK/tmp"
+user_line=""
+[ "$(id -u)" -eq 0 ] && user_line="user root;"
+cat >"$WORK/upstream.conf" <<EOF
+$user_line
+worker_processes 1;
+pid $WORK/upstream.pid;
+error_log stderr warn;
+events { worker_connections 8192; }
+http {
+  access_log off; client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp;
+  fastcgi_temp_path $WORK/tmp; uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
+  keepalive_requests 1000000; keepalive_timeout 60s;
+  server {
+    listen 127.0.0.1:$UP_PORT backlog=4096;
+    location / { default_type application/json; return 200 '{"items":[{"nip":"199001012020121001","nama":"Contoh Pegawai"}]}'; }
+  }
+}
+EOF
+"$NGINX" -p "$WORK" -e stderr -c "$WORK/upstream.conf" -g 'daemon off;' &
+PIDS+=($!)
+echo 'function delay() return 1000 end' >"$WORK/idle.lua"
+
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+kb() { awk -v k="$2" '$1 == k":" { print $2 }' "/proc/$1/status"; }
+
+run() { # N BIN
+  local n="$1" bin="$2" dir="$WORK/run-$1"
+  mkdir -p "$dir"
+  WADAH_LOG=warn WADAH_GATEWAY__AUDIT_DURABILITY="$MODE" "$bin" demo \
+    --listen "127.0.0.1:$WEB_PORT" --gateway-listen "127.0.0.1:$GW_PORT" \
+    --sample-listen 127.0.0.1:0 --data-dir "$dir/data" >"$dir/stdout.log" 2>&1 &
+  local pid=$!
+  PIDS+=("$pid")
+  for _ in $(seq 1 300); do
+    curl -sf -o /dev/null "http://127.0.0.1:$WEB_PORT/healthz" && break
+    sleep 0.1
+  done
+  local creds="$dir/data/demo-credentials.json" token key svc etag
+  token="$(jq -r .admin.api_token "$creds")"
+  key="$(jq -r '.consumers[] | select(.agency=="diskominfo" and .application=="dashboard-kota") | .api_key' "$creds")"
+  svc="http://127.0.0.1:$WEB_PORT/api/v1/agencies/bpsdm/applications/simpeg/services/pegawai"
+  etag="$(curl -sfD - -o "$dir/service.json" -H "Authorization: Bearer $token" "$svc" |
+    tr -d '\r' | awk -F': ' 'tolower($1) == "etag" { print $2 }')"
+  jq --arg up "http://127.0.0.1:$UP_PORT/pegawai-api" \
+    'del(.agency, .application, .meta) | .upstream_url = $up | .default_limit_per_minute = 1000000' \
+    "$dir/service.json" >"$dir/spec.json"
+  curl -sf -o /dev/null -X PUT -H "Authorization: Bearer $token" -H "If-Match: $etag" \
+    -H 'Content-Type: application/json' --data-binary "@$dir/spec.json" "$svc"
+  local url="http://127.0.0.1:$GW_PORT/bpsdm/simpeg/pegawai/pegawai"
+  for _ in $(seq 1 100); do
+    curl -s -H "apikey: $key" "$url" | grep -q 'Contoh Pegawai' && break
+    sleep 0.1
+  done
+  wrk -t2 -c64 -d2s -H "apikey: $key" "$url" >/dev/null # warm-up
+  local before after perf_pid=""
+  before=$(ticks "$pid")
+  if [ "${PERF:-0}" = 1 ]; then
+    perf record -F 999 -g --call-graph dwarf,16384 -p "$pid" -o "$WORK/perf-$n.data" -- sleep 5 >/dev/null 2>&1 &
+    perf_pid=$!
+  fi
+  wrk -t2 -c64 -d"$DURATION" -H "apikey: $key" "$url" >"$dir/wrk.txt"
+  after=$(ticks "$pid")
+  [ -n "$perf_pid" ] && wait "$perf_pid"
+  if grep -q 'Non-2xx' "$dir/wrk.txt"; then
+    echo "non-2xx answers:" >&2
+    cat "$dir/wrk.txt" >&2
+    exit 1
+  fi
+  local rps requests cpu idle busy
+  rps=$(awk '/^Requests\/sec:/ { printf "%d", $2 }' "$dir/wrk.txt")
+  requests=$(awk '/requests in/ { print $1 }' "$dir/wrk.txt")
+  cpu=$(((after - before) * 1000000 / $(getconf CLK_TCK) / requests))
+  idle=$(($(kb "$pid" VmRSS) / 1024))
+  wrk -t2 -c1000 -d6s -s "$WORK/idle.lua" -H "apikey: $key" "$url" >/dev/null 2>&1 &
+  local loader=$!
+  sleep 4
+  busy=$(($(kb "$pid" VmRSS) / 1024))
+  wait "$loader" || true
+  kill "$pid"
+  wait "$pid" || true
+  printf '| %s | %s | %s | %s | %s MB | %s MB |\n' "$n" "$bin" "$rps" "$cpu" "$idle" "$busy"
+}
+
+echo "# gateway CPU and memory: $(nproc) cores, audit $MODE, wrk -t2 -c64 -d$DURATION, $(date -u +%Y-%m-%dT%H:%MZ)"
+echo
+echo "| run | build | req/s | CPU µs per request | RSS idle after load | RSS at 1,000 conns |"
+echo "|---:|---|---:|---:|---:|---:|"
+n=0
+for _ in $(seq 1 "$ROUNDS"); do
+  for bin in $BINS; do
+    n=$((n + 1))
+    run "$n" "$bin"
+  done
+done
+[ "${PERF:-0}" = 1 ] && echo && echo "profiles: $WORK/perf-*.data"
+exit 0
