@@ -4,6 +4,7 @@
 #
 #   BINS="/var/tmp/wadah-before /var/tmp/wadah-after" ROUNDS=2 bench/gateway-cpu.sh
 #   PERF=1 BINS=target/release/wadah bench/gateway-cpu.sh    # also a perf profile per build
+#   BINS="$B MIMALLOC_PURGE_DELAY=0@$B" bench/gateway-cpu.sh  # a build with and without a setting
 #
 # For each build (alternating, ROUNDS times, so drift on the machine hits every build alike):
 # `wadah demo` with the evidence log in MODE (async by default), the BPSDM `pegawai` service
@@ -67,10 +68,14 @@ echo 'function delay() return 1000 end' >"$WORK/idle.lua"
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 kb() { awk -v k="$2" '$1 == k":" { print $2 }' "/proc/$1/status"; }
 
-run() { # N BIN
-  local n="$1" bin="$2" dir="$WORK/run-$1"
+run() { # N [NAME=VALUE@]BIN
+  local n="$1" bin="$2" dir="$WORK/run-$1" setting=()
+  if [[ "$bin" == *@* ]]; then
+    setting=("${bin%%@*}")
+    bin="${bin#*@}"
+  fi
   mkdir -p "$dir"
-  WADAH_LOG=warn WADAH_GATEWAY__AUDIT_DURABILITY="$MODE" "$bin" demo \
+  env "${setting[@]}" WADAH_LOG=warn WADAH_GATEWAY__AUDIT_DURABILITY="$MODE" "$bin" demo \
     --listen "127.0.0.1:$WEB_PORT" --gateway-listen "127.0.0.1:$GW_PORT" \
     --sample-listen 127.0.0.1:0 --data-dir "$dir/data" >"$dir/stdout.log" 2>&1 &
   local pid=$!
@@ -122,7 +127,7 @@ run() { # N BIN
   wait "$loader" || true
   kill "$pid"
   wait "$pid" || true
-  printf '| %s | %s | %s | %s | %s MB | %s MB |\n' "$n" "$bin" "$rps" "$cpu" "$idle" "$busy"
+  printf '| %s | %s | %s | %s | %s MB | %s MB |\n' "$n" "$2" "$rps" "$cpu" "$idle" "$busy"
 }
 
 echo "# gateway CPU and memory: $(nproc) cores, audit $MODE, wrk -t2 -c64 -d$DURATION, $(date -u +%Y-%m-%dT%H:%MZ)"
