@@ -231,8 +231,9 @@ async fn a_consumer_that_hangs_up_still_leaves_an_outcome() {
 /// every exchange is indexed once, complete, and the position ends at the log's head.
 #[tokio::test]
 async fn the_index_follows_the_log_across_many_small_segments() {
+    // Strict mode: one sequential request writes small batches, so a 4 KiB segment closes
+    // after a few of them.
     let gw = spawn_with(Options {
-        durability: AuditDurability::Async,
         tune: |c: &mut GatewayConfig| c.segment_bytes = 4096,
         ..Options::default()
     })
@@ -253,7 +254,7 @@ async fn the_index_follows_the_log_across_many_small_segments() {
                 .ends_with(".log")
         })
         .count();
-    assert!(segments > 10, "the log spans many segments: {segments}");
+    assert!(segments >= 4, "the log spans several segments: {segments}");
     assert!(
         passed >= 2 * CALLS as u64,
         "admissions and outcomes passed: {passed}"
