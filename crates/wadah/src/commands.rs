@@ -62,6 +62,7 @@ pub(crate) fn load(args: &StoreArgs) -> anyhow::Result<Config> {
 async fn serve_cmd(args: &StoreArgs) -> anyhow::Result<()> {
     let config = load(args)?;
     let log = runtime::init_logging(&config.log_level, config.log_json);
+    let shutdown = serve::Shutdown::listen()?;
     let store = store::open_for_serving(&config).await?;
     let metrics = serve::install_metrics()?;
     let app = serve::App::build(&config, store, metrics).await?;
@@ -76,7 +77,7 @@ async fn serve_cmd(args: &StoreArgs) -> anyhow::Result<()> {
         data_dir: args.data_dir.clone(),
         limiter: app.cluster_limit(),
     });
-    app.run_until_stopped(serve::shutdown_signal()).await
+    app.run_until_stopped(shutdown.requested()).await
 }
 
 async fn migrate_cmd(args: &StoreArgs) -> anyhow::Result<()> {

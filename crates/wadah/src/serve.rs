@@ -196,27 +196,54 @@ impl App {
     }
 }
 
-/// Resolves on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+/// Ctrl-C or SIGTERM, listened for from the moment [`Shutdown::listen`] returns. Every server
+/// of the process waits on the same `Shutdown`: a signal stream of tokio only sees signals
+/// delivered after it was made, so one made per server, when that server first polls it,
+/// missed a SIGTERM that came while the process was still starting. The first server stopped
+/// and the others served on (a demo stopped right after its welcome hung).
+#[derive(Clone)]
+pub struct Shutdown(tokio::sync::watch::Receiver<bool>);
+
+impl Shutdown {
+    /// Registers the signal handlers now; call it before announcing that the process serves.
+    pub fn listen() -> anyhow::Result<Self> {
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        let signalled = signalled()?;
+        tokio::spawn(async move {
+            signalled.await;
+            tracing::info!("shutting down: finishing requests in flight");
+            let _ = tx.send(true);
+        });
+        Ok(Self(rx))
     }
-    tracing::info!("shutting down: finishing requests in flight");
+
+    /// Resolves once a signal has come (at once if it already has).
+    pub fn requested(&self) -> impl Future<Output = ()> + Send + 'static {
+        let mut rx = self.0.clone();
+        async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        }
+    }
+}
+
+#[cfg(unix)]
+fn signalled() -> anyhow::Result<impl Future<Output = ()> + Send + 'static> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
+    let mut interrupt = signal(SignalKind::interrupt()).context("cannot listen for Ctrl-C")?;
+    Ok(async move {
+        tokio::select! {
+            _ = term.recv() => {},
+            _ = interrupt.recv() => {},
+        }
+    })
+}
+
+#[cfg(not(unix))]
+fn signalled() -> anyhow::Result<impl Future<Output = ()> + Send + 'static> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 /// The gateway's circuits as the web crate's [`wadah_web::UpstreamHealth`] (the binary is the

@@ -36,6 +36,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     config.web_listen = args.listen;
     config.gateway_listen = args.gateway_listen;
     let _ = runtime::init_logging(&config.log_level, config.log_json);
+    let shutdown = serve::Shutdown::listen()?;
 
     let store = store::open_for_serving(&config).await?;
     let samples = bind_samples(args.sample_listen).await?;
@@ -51,10 +52,9 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     creds.write(&path)?;
     print_welcome(&creds, &path, &sample_base);
 
-    let sample_server =
-        axum::serve(samples, upstream::router()).with_graceful_shutdown(serve::shutdown_signal());
+    let sample_server = axum::serve(samples, upstream::router()).with_graceful_shutdown(shutdown.requested());
     let sample_task = tokio::spawn(async move { sample_server.await });
-    let result = app.run_until_stopped(serve::shutdown_signal()).await;
+    let result = app.run_until_stopped(shutdown.requested()).await;
     sample_task.abort();
     result
 }

@@ -64,6 +64,11 @@ impl Demo {
         }
     }
 
+    /// The process id of the running `wadah demo`.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The admin's API token.
     pub fn token(&self) -> String {
         self.creds["admin"]["api_token"]
