@@ -22,6 +22,8 @@
 # Needs wrk, nginx, curl and jq (and perf for PERF=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/nginx-conf.sh
+. bench/nginx-conf.sh
 MODE="${MODE:-async}"
 DURATION="${DURATION:-10s}"
 ROUNDS="${ROUNDS:-1}"
@@ -48,24 +50,8 @@ cleanup() {
 trap cleanup EXIT
 
 mkdir -p "$WORK/tmp"
-user_line=""
-[ "$(id -u)" -eq 0 ] && user_line="user root;"
-cat >"$WORK/upstream.conf" <<EOF
-$user_line
-worker_processes 1;
-pid $WORK/upstream.pid;
-error_log stderr warn;
-events { worker_connections 8192; }
-http {
-  access_log off; client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp;
-  fastcgi_temp_path $WORK/tmp; uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
-  keepalive_requests 1000000; keepalive_timeout 60s;
-  server {
-    listen 127.0.0.1:$UP_PORT backlog=4096;
-    location / { default_type application/json; return 200 '{"items":[{"nip":"199001012020121001","nama":"Contoh Pegawai"}]}'; }
-  }
-}
-EOF
+nginx_upstream_conf "$WORK" "$UP_PORT" \
+  '{"items":[{"nip":"199001012020121001","nama":"Contoh Pegawai"}]}' >"$WORK/upstream.conf"
 "$NGINX" -p "$WORK" -e stderr -c "$WORK/upstream.conf" -g 'daemon off;' &
 PIDS+=($!)
 echo 'function delay() return 1000 end' >"$WORK/idle.lua"
@@ -85,30 +71,7 @@ kb() { # KEY PID…: a /proc status value in kB, summed
 # The reference proxy: nginx as bench/gateway.sh configures it. Prints the master's PID.
 start_nginx() { # DIR
   local dir="$1"
-  cat >"$dir/nginx.conf" <<EOF
-$user_line
-worker_processes 2;
-pid $dir/nginx.pid;
-error_log stderr warn;
-events { worker_connections 8192; }
-http {
-  client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp;
-  fastcgi_temp_path $WORK/tmp; uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
-  keepalive_requests 1000000; keepalive_timeout 60s;
-  access_log $dir/access.log combined buffer=64k flush=1s;
-  upstream app { server 127.0.0.1:$UP_PORT; keepalive 128; keepalive_requests 1000000; }
-  server {
-    listen 127.0.0.1:$NGINX_PORT backlog=4096;
-    location / {
-      proxy_pass http://app;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header X-Request-Id \$request_id;
-      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-    }
-  }
-}
-EOF
+  nginx_proxy_conf "$WORK" "$dir" "$NGINX_PORT" "$UP_PORT" >"$dir/nginx.conf"
   "$NGINX" -p "$dir" -e stderr -c "$dir/nginx.conf" -g 'daemon off;' >"$dir/stdout.log" 2>&1 &
   echo $!
 }

@@ -41,6 +41,8 @@
 # Needs wrk, nginx, curl and jq (installed with apt-get when missing and run as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/nginx-conf.sh
+. bench/nginx-conf.sh
 DURATION="${DURATION:-10s}"
 CONNS="${CONNS:-64}"
 PACE_MS=10
@@ -82,48 +84,9 @@ trap cleanup EXIT
 
 # --- the upstream and the nginx proxy -------------------------------------------------------
 BODY='{"items":[{"nip":"199001012020121001","nama":"Contoh Pegawai","unit":"BPSDM"}]}'
-common_http="access_log off; client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp;
-  fastcgi_temp_path $WORK/tmp; uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
-  keepalive_requests 1000000; keepalive_timeout 60s;"
 mkdir -p "$WORK/tmp"
-user_line=""
-[ "$(id -u)" -eq 0 ] && user_line="user root;"
-cat >"$WORK/upstream.conf" <<EOF
-$user_line
-worker_processes 1;
-pid $WORK/upstream.pid;
-error_log stderr warn;
-events { worker_connections 8192; }
-http {
-  $common_http
-  server {
-    listen 127.0.0.1:$UP_PORT backlog=4096;
-    location / { default_type application/json; return 200 '$BODY'; }
-  }
-}
-EOF
-cat >"$WORK/nginx.conf" <<EOF
-$user_line
-worker_processes 2;
-pid $WORK/nginx.pid;
-error_log stderr warn;
-events { worker_connections 8192; }
-http {
-  $common_http
-  access_log $WORK/access.log combined buffer=64k flush=1s;
-  upstream app { server 127.0.0.1:$UP_PORT; keepalive 128; keepalive_requests 1000000; }
-  server {
-    listen 127.0.0.1:$NGINX_PORT backlog=4096;
-    location / {
-      proxy_pass http://app;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header X-Request-Id \$request_id;
-      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-    }
-  }
-}
-EOF
+nginx_upstream_conf "$WORK" "$UP_PORT" "$BODY" >"$WORK/upstream.conf"
+nginx_proxy_conf "$WORK" "$WORK" "$NGINX_PORT" "$UP_PORT" >"$WORK/nginx.conf"
 "$NGINX" -p "$WORK" -e stderr -c "$WORK/upstream.conf" -g 'daemon off;' &
 PIDS+=($!)
 "$NGINX" -p "$WORK" -e stderr -c "$WORK/nginx.conf" -g 'daemon off;' &
