@@ -29,6 +29,8 @@
 # as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/demo-service.sh
+. bench/demo-service.sh
 DURATION="${DURATION:-10s}"
 CONNS="${CONNS:-64}"
 BASE_PORT="${BASE_PORT:-18190}"
@@ -131,17 +133,8 @@ WADAH_LOG=warn WADAH_DATABASE__URL="$DB_URL" "$BIN" demo --listen "127.0.0.1:$SE
 SEED_PID=$!
 PIDS+=("$SEED_PID")
 wait_for "http://127.0.0.1:$SEED_WEB/healthz"
-creds="$WORK/seed/demo-credentials.json"
-token="$(jq -r .admin.api_token "$creds")"
-KEY="$(jq -r '.consumers[] | select(.agency=="diskominfo" and .application=="dashboard-kota") | .api_key' "$creds")"
-svc="http://127.0.0.1:$SEED_WEB/api/v1/agencies/bpsdm/applications/simpeg/services/pegawai"
-etag="$(curl -sfD - -o "$WORK/service.json" -H "Authorization: Bearer $token" "$svc" |
-  tr -d '\r' | awk -F': ' 'tolower($1) == "etag" { print $2 }')"
-jq --arg up "http://127.0.0.1:$UP_PORT/pegawai-api" \
-  'del(.agency, .application, .meta) | .upstream_url = $up | .default_limit_per_minute = 1000000' \
-  "$WORK/service.json" >"$WORK/spec.json"
-curl -sf -o /dev/null -X PUT -H "Authorization: Bearer $token" -H "If-Match: $etag" \
-  -H 'Content-Type: application/json' --data-binary "@$WORK/spec.json" "$svc"
+KEY="$(demo_point_pegawai "http://127.0.0.1:$SEED_WEB" "$WORK/seed/demo-credentials.json" \
+  "http://127.0.0.1:$UP_PORT/pegawai-api" "$WORK")"
 kill "$SEED_PID"
 wait "$SEED_PID" || true
 

@@ -24,6 +24,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/nginx-conf.sh
 . bench/nginx-conf.sh
+# shellcheck source=bench/demo-service.sh
+. bench/demo-service.sh
 MODE="${MODE:-async}"
 DURATION="${DURATION:-10s}"
 ROUNDS="${ROUNDS:-1}"
@@ -88,18 +90,10 @@ start_wadah() { # DIR BIN [NAME=VALUE]
     curl -sf -o /dev/null "http://127.0.0.1:$WEB_PORT/healthz" && break
     sleep 0.1
   done
-  local creds="$dir/data/demo-credentials.json" token key svc etag
-  token="$(jq -r .admin.api_token "$creds")"
-  key="$(jq -r '.consumers[] | select(.agency=="diskominfo" and .application=="dashboard-kota") | .api_key' "$creds")"
+  local key
+  key="$(demo_point_pegawai "http://127.0.0.1:$WEB_PORT" "$dir/data/demo-credentials.json" \
+    "http://127.0.0.1:$UP_PORT/pegawai-api" "$dir")"
   echo "$key" >"$dir/key"
-  svc="http://127.0.0.1:$WEB_PORT/api/v1/agencies/bpsdm/applications/simpeg/services/pegawai"
-  etag="$(curl -sfD - -o "$dir/service.json" -H "Authorization: Bearer $token" "$svc" |
-    tr -d '\r' | awk -F': ' 'tolower($1) == "etag" { print $2 }')"
-  jq --arg up "http://127.0.0.1:$UP_PORT/pegawai-api" \
-    'del(.agency, .application, .meta) | .upstream_url = $up | .default_limit_per_minute = 1000000' \
-    "$dir/service.json" >"$dir/spec.json"
-  curl -sf -o /dev/null -X PUT -H "Authorization: Bearer $token" -H "If-Match: $etag" \
-    -H 'Content-Type: application/json' --data-binary "@$dir/spec.json" "$svc"
   local url="http://127.0.0.1:$GW_PORT/bpsdm/simpeg/pegawai/pegawai"
   for _ in $(seq 1 100); do
     curl -s -H "apikey: $key" "$url" | grep -q 'Contoh Pegawai' && break

@@ -43,6 +43,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/nginx-conf.sh
 . bench/nginx-conf.sh
+# shellcheck source=bench/demo-service.sh
+. bench/demo-service.sh
 DURATION="${DURATION:-10s}"
 CONNS="${CONNS:-64}"
 PACE_MS=10
@@ -117,17 +119,8 @@ start_wadah() { # durability
   WADAH_PID=$!
   PIDS+=("$WADAH_PID")
   wait_for "http://127.0.0.1:$WEB_PORT/healthz"
-  local creds="$dir/demo-credentials.json" token svc etag
-  token="$(jq -r .admin.api_token "$creds")"
-  KEY="$(jq -r '.consumers[] | select(.agency=="diskominfo" and .application=="dashboard-kota") | .api_key' "$creds")"
-  svc="http://127.0.0.1:$WEB_PORT/api/v1/agencies/bpsdm/applications/simpeg/services/pegawai"
-  etag="$(curl -sfD - -o "$dir/service.json" -H "Authorization: Bearer $token" "$svc" |
-    tr -d '\r' | awk -F': ' 'tolower($1) == "etag" { print $2 }')"
-  jq --arg up "http://127.0.0.1:$UP_PORT/pegawai-api" \
-    'del(.agency, .application, .meta) | .upstream_url = $up | .default_limit_per_minute = 1000000' \
-    "$dir/service.json" >"$dir/spec.json"
-  curl -sf -o /dev/null -X PUT -H "Authorization: Bearer $token" -H "If-Match: $etag" \
-    -H 'Content-Type: application/json' --data-binary "@$dir/spec.json" "$svc"
+  KEY="$(demo_point_pegawai "http://127.0.0.1:$WEB_PORT" "$dir/demo-credentials.json" \
+    "http://127.0.0.1:$UP_PORT/pegawai-api" "$dir")"
   # The gateway's snapshot follows the registry within a second: wait until it forwards there.
   for _ in $(seq 1 100); do
     curl -s -H "apikey: $KEY" "http://127.0.0.1:$GW_PORT/bpsdm/simpeg/pegawai/pegawai" |
