@@ -201,7 +201,6 @@ impl App {
 /// delivered after it was made, so one made per server, when that server first polls it,
 /// missed a SIGTERM that came while the process was still starting. The first server stopped
 /// and the others served on (a demo stopped right after its welcome hung).
-#[derive(Clone)]
 pub struct Shutdown(tokio::sync::watch::Receiver<bool>);
 
 impl Shutdown {
